@@ -634,3 +634,21 @@ func IsArazzo(data []byte) bool {
 	}
 	return false
 }
+
+// DecodeValue reads a YAML or JSON value (an inputs file, say) into JSON-shaped Go values:
+// map[string]any, []any, string, float64/int, bool and nil. Errors carry the line.
+func DecodeValue(name string, data []byte) (any, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		d := syntaxDiagnostic(name, err)
+		return nil, d
+	}
+	if len(root.Content) == 0 {
+		return nil, nil
+	}
+	var v any
+	if err := root.Content[0].Decode(&v); err != nil {
+		return nil, syntaxDiagnostic(name, err)
+	}
+	return normalize(v), nil
+}

@@ -1,0 +1,281 @@
+// Package run implements `arazzo run`.
+package run
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/arazzo-runner/arazzo/arazzo"
+	"github.com/arazzo-runner/arazzo/cmd/arazzo/internal/cmdutil"
+	"github.com/arazzo-runner/arazzo/cmd/arazzo/internal/report"
+	"github.com/arazzo-runner/arazzo/runtime"
+)
+
+// Output formats of -o.
+const (
+	OutputText = "text"
+	OutputJSON = "json"
+)
+
+// Options are the flag values of `arazzo run`.
+type Options struct {
+	IO *cmdutil.IOStreams
+
+	File             string
+	WorkflowID       string
+	Inputs           []string // NAME=VALUE or NAME=@file
+	InputsFile       string
+	Servers          []string // SOURCE=URL or URL
+	ServerVars       []string
+	Sources          []string
+	Auth             []string
+	Output           string
+	Timeout          time.Duration
+	MaxSteps         int
+	MaxResponseBytes int64
+	Mock             bool
+	Verbose          bool
+}
+
+// NewCmdRun returns `arazzo run`. runF replaces the action in tests of flag parsing.
+func NewCmdRun(io *cmdutil.IOStreams, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{IO: io}
+	cmd := &cobra.Command{
+		Use:   "run FILE",
+		Short: "Run the workflows of an Arazzo document",
+		Long: `Run the workflows of an Arazzo document against the APIs its OpenAPI source descriptions
+describe, or against a built-in mock of them with --mock.
+
+FILE is a path, an http(s) URL, or - for standard input. Credentials for the operations'
+security schemes come from --auth, then ARAZZO_AUTH_<SOURCE>_<SCHEME> or ARAZZO_AUTH_<SCHEME>,
+then a step's x-security, then workflow inputs named by convention (apiKey, token, username).
+
+Exit status: 0 every workflow succeeded, 1 a workflow failed, 2 the run could not start,
+130 interrupted.`,
+		Example: `  # run the bundled workflow against the built-in mock
+  arazzo run workflows/assembled/arazzo/assembled-ingest-conversations-workflow.yml \
+    --inputs workflows/assembled/arazzo/inputs.example.json --mock
+
+  # run one workflow against a real server, result as JSON
+  arazzo run flow.yaml -w createPet -i name=Rex -s petstore=https://api.example.com -o json`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.File = args[0]
+			if opts.Output != OutputText && opts.Output != OutputJSON {
+				return cmdutil.FlagErrorf("-o %q: use text or json", opts.Output)
+			}
+			if opts.Timeout <= 0 {
+				return cmdutil.FlagErrorf("--timeout %s: give a positive duration such as 30s", opts.Timeout)
+			}
+			if opts.MaxSteps <= 0 {
+				return cmdutil.FlagErrorf("--max-steps %d: give a positive number", opts.MaxSteps)
+			}
+			if opts.MaxResponseBytes <= 0 {
+				return cmdutil.FlagErrorf("--max-response-bytes %d: give a positive number", opts.MaxResponseBytes)
+			}
+			if opts.InputsFile == "-" && opts.File == "-" {
+				return cmdutil.FlagErrorf("the document and --inputs cannot both be read from standard input")
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runRun(cmd.Context(), opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&opts.WorkflowID, "workflow", "w", "", "run this workflow (after the workflows it dependsOn); default: every workflow")
+	f.StringArrayVarP(&opts.Inputs, "input", "i", nil, "an input `NAME=VALUE` (repeatable); NAME=@file reads the value from a file")
+	f.StringVar(&opts.InputsFile, "inputs", "", "a JSON or YAML `FILE` of inputs (- for stdin), optionally keyed by workflowId")
+	f.StringArrayVarP(&opts.Servers, "server", "s", nil, "base URL of a source: `SOURCE=URL`, or URL for every source (repeatable)")
+	f.StringArrayVar(&opts.ServerVars, "server-var", nil, "value of an OpenAPI server variable: `NAME=VALUE` (repeatable)")
+	f.StringArrayVar(&opts.Sources, "source", nil, "load source description NAME from PATH instead of its url: `NAME=PATH` (repeatable)")
+	f.StringArrayVar(&opts.Auth, "auth", nil, "credentials for a security scheme: `[SOURCE.]SCHEME=VALUE` (user:pass, token or key)")
+	f.StringVarP(&opts.Output, "output", "o", OutputText, "result format: text or json")
+	f.DurationVar(&opts.Timeout, "timeout", runtime.DefaultTimeout, "per-request timeout")
+	f.IntVar(&opts.MaxSteps, "max-steps", runtime.DefaultMaxSteps, "fail a run that has executed this many steps (goto loops)")
+	f.Int64Var(&opts.MaxResponseBytes, "max-response-bytes", runtime.DefaultMaxResponseBytes, "refuse response bodies larger than this")
+	f.BoolVar(&opts.Mock, "mock", false, "send requests to an in-process mock of every OpenAPI source; no network needed")
+	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "log each request and response to stderr (secrets redacted)")
+	_ = cmd.RegisterFlagCompletionFunc("output", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return []string{OutputText, OutputJSON}, cobra.ShellCompDirectiveNoFileComp
+	})
+	return cmd
+}
+
+// ErrWorkflowFailed is returned (with exit status 1) when a workflow of the run failed; the
+// report already says which and why.
+var ErrWorkflowFailed = errors.New("a workflow failed")
+
+func runRun(ctx context.Context, opts *Options) error {
+	data, name, err := cmdutil.ReadDocument(ctx, opts.IO, opts.File, arazzo.MaxDocumentBytes)
+	if err != nil {
+		return err
+	}
+	doc, err := arazzo.Parse(name, data)
+	if err != nil {
+		return err
+	}
+	ro, err := runOptions(opts, doc)
+	if err != nil {
+		return err
+	}
+	for _, w := range doc.Warnings {
+		fmt.Fprintln(opts.IO.ErrOut, w.Error())
+	}
+	r, err := runtime.New(runtime.WithHTTPClient(opts.IO.HTTPClient))
+	if err != nil {
+		return err
+	}
+	res, runErr := r.Run(ctx, doc, ro)
+	if res == nil {
+		return runErr
+	}
+	for _, w := range res.Warnings {
+		if !strings.HasPrefix(w, doc.File+":") { // parse warnings were printed above
+			fmt.Fprintln(opts.IO.ErrOut, "warning: "+w)
+		}
+	}
+	switch opts.Output {
+	case OutputJSON:
+		enc := json.NewEncoder(opts.IO.Out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(res); err != nil {
+			return err
+		}
+	default:
+		report.Text(opts.IO.Out, res, report.TextOptions{Color: opts.IO.ColorEnabled(opts.IO.OutTTY)})
+	}
+	if runErr != nil {
+		return &cmdutil.ExitError{Code: cmdutil.ExitInterrupted, Err: fmt.Errorf("interrupted: %w", runErr)}
+	}
+	if !res.Success {
+		return &cmdutil.ExitError{Code: cmdutil.ExitFailed, Err: fmt.Errorf("%w: %w", cmdutil.ErrSilent, ErrWorkflowFailed)}
+	}
+	return nil
+}
+
+// runOptions turns flag values into the runtime's options.
+func runOptions(opts *Options, doc *arazzo.Document) (runtime.RunOptions, error) {
+	ro := runtime.RunOptions{
+		WorkflowID:       opts.WorkflowID,
+		Timeout:          opts.Timeout,
+		MaxSteps:         opts.MaxSteps,
+		MaxResponseBytes: opts.MaxResponseBytes,
+		Mock:             opts.Mock,
+		LookupEnv:        opts.IO.LookupEnv,
+		Servers:          map[string]string{},
+		ServerVars:       map[string]string{},
+		Sources:          map[string]string{},
+	}
+	in, err := readInputs(opts, doc)
+	if err != nil {
+		return ro, err
+	}
+	ro.Inputs = in
+	for _, s := range opts.Servers {
+		name, u, ok := strings.Cut(s, "=")
+		if !ok || strings.Contains(name, "://") {
+			name, u = "", s
+		}
+		if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+			return ro, cmdutil.FlagErrorf("--server %q: the URL must start with http:// or https://", s)
+		}
+		ro.Servers[name] = u
+	}
+	for _, s := range opts.ServerVars {
+		k, v, ok := strings.Cut(s, "=")
+		if !ok || k == "" {
+			return ro, cmdutil.FlagErrorf("--server-var %q: use NAME=VALUE", s)
+		}
+		ro.ServerVars[k] = v
+	}
+	for _, s := range opts.Sources {
+		k, v, ok := strings.Cut(s, "=")
+		if !ok || k == "" || v == "" {
+			return ro, cmdutil.FlagErrorf("--source %q: use NAME=PATH", s)
+		}
+		ro.Sources[k] = v
+	}
+	for _, s := range opts.Auth {
+		k, v, ok := strings.Cut(s, "=")
+		if !ok || k == "" {
+			return ro, cmdutil.FlagErrorf("--auth %q: use [SOURCE.]SCHEME=VALUE", redactAuthFlag(s))
+		}
+		c := runtime.Credential{Scheme: k, Value: v}
+		if src, scheme, ok := strings.Cut(k, "."); ok {
+			c.Source, c.Scheme = src, scheme
+		}
+		ro.Auth = append(ro.Auth, c)
+	}
+	return ro, nil
+}
+
+func redactAuthFlag(s string) string {
+	if k, _, ok := strings.Cut(s, "="); ok {
+		return k + "=***"
+	}
+	return "***"
+}
+
+// readInputs merges --inputs with -i flags (-i wins).
+func readInputs(opts *Options, doc *arazzo.Document) (map[string]any, error) {
+	in := map[string]any{}
+	if opts.InputsFile != "" {
+		var (
+			data []byte
+			err  error
+		)
+		if opts.InputsFile == "-" {
+			data, _, err = cmdutil.ReadDocument(context.Background(), opts.IO, "-", arazzo.MaxDocumentBytes*8)
+		} else {
+			data, err = os.ReadFile(opts.InputsFile)
+		}
+		if err != nil {
+			return nil, &cmdutil.CannotStartError{Err: fmt.Errorf("--inputs %s: %w", opts.InputsFile, unwrapPathError(err))}
+		}
+		v, err := arazzo.DecodeValue(opts.InputsFile, data)
+		if err != nil {
+			return nil, &cmdutil.CannotStartError{Err: fmt.Errorf("--inputs: %w", err)}
+		}
+		m, ok := v.(map[string]any)
+		if !ok && v != nil {
+			return nil, &cmdutil.CannotStartError{Err: fmt.Errorf("--inputs %s: must hold an object of inputs, not %T", opts.InputsFile, v)}
+		}
+		if m != nil {
+			in = m
+		}
+	}
+	for _, s := range opts.Inputs {
+		name, raw, ok := strings.Cut(s, "=")
+		if !ok || name == "" {
+			return nil, cmdutil.FlagErrorf("-i %q: use NAME=VALUE or NAME=@file", s)
+		}
+		if file, ok := strings.CutPrefix(raw, "@"); ok {
+			data, err := os.ReadFile(file)
+			if err != nil {
+				return nil, &cmdutil.CannotStartError{Err: fmt.Errorf("-i %s=@%s: %w", name, file, unwrapPathError(err))}
+			}
+			raw = strings.TrimRight(string(data), "\r\n")
+		}
+		in[name] = runtime.CoerceInput(doc, opts.WorkflowID, name, raw)
+	}
+	return in, nil
+}
+
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		if errors.Is(err, os.ErrNotExist) {
+			return errors.New("no such file")
+		}
+		return pe.Err
+	}
+	return err
+}

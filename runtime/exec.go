@@ -1,0 +1,364 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/arazzo-runner/arazzo/arazzo"
+	"github.com/arazzo-runner/arazzo/expr"
+)
+
+// run is the state of one execution.
+type run struct {
+	r      *Runner
+	p      *plan
+	result *Result
+	steps  int // step executions so far, for MaxSteps
+	// workflows holds the inputs and outputs of every workflow that has run, for $workflows.
+	workflows map[string]expr.WorkflowValues
+	srcFields map[string]map[string]any
+	comps     map[string]map[string]any
+}
+
+func (r *Runner) execute(ctx context.Context, p *plan) (*Result, error) {
+	res := &Result{Document: p.doc.File, Success: true, Workflows: []*WorkflowResult{}, Mocked: p.opts.Mock}
+	x := &run{r: r, p: p, result: res, workflows: map[string]expr.WorkflowValues{}}
+	x.srcFields = map[string]map[string]any{}
+	for _, sd := range p.doc.SourceDescriptions {
+		x.srcFields[sd.Name] = map[string]any{"name": sd.Name, "url": sd.URL, "type": sd.Type}
+	}
+	x.comps = componentValues(p.doc.Components)
+	for _, wf := range p.order {
+		wr := x.runWorkflow(ctx, wf, p.inputs[wf.WorkflowID], 0)
+		res.Workflows = append(res.Workflows, wr)
+		if !wr.Success {
+			res.Success = false
+		}
+		if ctx.Err() != nil {
+			res.Success = false
+			res.Warnings = append(res.Warnings, p.warnings...)
+			return res, ctx.Err()
+		}
+	}
+	res.Warnings = append(res.Warnings, p.warnings...)
+	return res, nil
+}
+
+func componentValues(c *arazzo.Components) map[string]map[string]any {
+	if c == nil {
+		return nil
+	}
+	out := map[string]map[string]any{"inputs": c.Inputs}
+	params := map[string]any{}
+	for k, v := range c.Parameters {
+		params[k] = map[string]any{"name": v.Name, "in": v.In, "value": v.Value}
+	}
+	out["parameters"] = params
+	return out
+}
+
+// wfState is the state of one workflow execution.
+type wfState struct {
+	wf      *arazzo.Workflow
+	inputs  map[string]any
+	outputs map[string]map[string]any // stepId -> outputs
+	depth   int
+}
+
+func (x *run) baseContext(st *wfState) *expr.Context {
+	return &expr.Context{
+		Inputs:             st.inputs,
+		Steps:              st.outputs,
+		Workflows:          x.workflows,
+		SourceDescriptions: x.srcFields,
+		Components:         x.comps,
+		Self:               x.p.doc.Self,
+	}
+}
+
+// runWorkflow executes wf and returns its result; it never returns nil.
+func (x *run) runWorkflow(ctx context.Context, wf *arazzo.Workflow, inputs map[string]any, depth int) *WorkflowResult {
+	start := time.Now()
+	wr := &WorkflowResult{WorkflowID: wf.WorkflowID, Outputs: map[string]any{}, Steps: []*StepResult{}}
+	defer func() { wr.DurationMs = ms(time.Since(start)) }()
+	if depth > x.p.opts.MaxDepth {
+		wr.Error = fmt.Sprintf("workflow %q: %v (%d): look for workflows that call each other", wf.WorkflowID, ErrMaxDepth, x.p.opts.MaxDepth)
+		return wr
+	}
+	if inputs == nil {
+		inputs = map[string]any{}
+	}
+	st := &wfState{wf: wf, inputs: inputs, outputs: map[string]map[string]any{}, depth: depth}
+	x.workflows[wf.WorkflowID] = expr.WorkflowValues{Inputs: inputs, Outputs: map[string]any{}}
+
+	success, errMsg := true, ""
+	i := 0
+	for i < len(wf.Steps) {
+		if ctx.Err() != nil {
+			success, errMsg = false, fmt.Sprintf("interrupted before step %q", wf.Steps[i].StepID)
+			break
+		}
+		step := wf.Steps[i]
+		if x.steps >= x.p.opts.MaxSteps {
+			success = false
+			errMsg = fmt.Sprintf("step %q: %v (%d): a goto loop without an exit? raise --max-steps if the loop is meant", step.StepID, ErrMaxSteps, x.p.opts.MaxSteps)
+			break
+		}
+		x.steps++
+		sr, next := x.runStep(ctx, st, step)
+		wr.Steps = append(wr.Steps, sr)
+		if x.p.opts.Observer != nil {
+			x.p.opts.Observer(wf.WorkflowID, sr)
+		}
+		switch next.kind {
+		case nextStep:
+			i++
+		case gotoStep:
+			i = wf.StepIndex(next.target)
+		case endWorkflow:
+			i = len(wf.Steps)
+			if !sr.Success {
+				success, errMsg = false, sr.Error
+			}
+		case gotoWorkflow:
+			// A one-way transfer (AMB-05): the target's status and outputs become this workflow's.
+			target := x.p.doc.Workflow(next.target)
+			sub := x.runWorkflow(ctx, target, next.inputs, depth+1)
+			wr.Steps = append(wr.Steps, sub.Steps...)
+			wr.TransferredTo = target.WorkflowID
+			wr.Outputs = sub.Outputs
+			wr.Success, wr.Error = sub.Success, sub.Error
+			x.workflows[wf.WorkflowID] = expr.WorkflowValues{Inputs: inputs, Outputs: wr.Outputs}
+			return wr
+		case failWorkflow:
+			success, errMsg = false, sr.Error
+			i = len(wf.Steps)
+		}
+	}
+	wr.Success = success
+	wr.Error = errMsg
+	// Outputs are evaluated even after a failure (AMB-04); a value that refers to a step that
+	// never ran is left out, not an error.
+	c := x.baseContext(st)
+	for _, o := range wf.Outputs {
+		v, err := x.evalValue(o.Value, c)
+		if err != nil {
+			if success && !errors.Is(err, expr.ErrNotFound) {
+				wr.Success = false
+				wr.Error = fmt.Sprintf("workflow output %q: %v", o.Name, err)
+			}
+			continue
+		}
+		wr.Outputs[o.Name] = v
+	}
+	x.workflows[wf.WorkflowID] = expr.WorkflowValues{Inputs: inputs, Outputs: wr.Outputs}
+	return wr
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+type nextKind int
+
+const (
+	nextStep nextKind = iota
+	gotoStep
+	gotoWorkflow
+	endWorkflow
+	failWorkflow
+)
+
+type next struct {
+	kind   nextKind
+	target string
+	inputs map[string]any
+}
+
+// outcome is what one attempt of a step produced, for criteria and outputs.
+type outcome struct {
+	ctx     *expr.Context
+	failure *StepError
+}
+
+// runStep executes one step, with its retries, and decides where the workflow goes next.
+func (x *run) runStep(ctx context.Context, st *wfState, step *arazzo.Step) (*StepResult, next) {
+	start := time.Now()
+	sr := &StepResult{StepID: step.StepID, Outputs: map[string]any{}}
+	defer func() { sr.DurationMs = ms(time.Since(start)) }()
+	retries := map[string]int{} // retry counts per failure action, reset on each entry (AMB-03)
+	for {
+		sr.Attempts++
+		oc := x.attempt(ctx, st, step, sr)
+		if ctx.Err() != nil {
+			sr.Success = false
+			if sr.Error == "" {
+				sr.Error = fmt.Sprintf("step %q: interrupted: %v", step.StepID, ctx.Err())
+			}
+			return sr, next{kind: failWorkflow}
+		}
+		if oc.failure == nil {
+			sr.Success = true
+			sr.Error = ""
+			x.stepOutputs(st, step, sr, oc.ctx)
+			if sr.Error != "" {
+				sr.Success = false
+				return sr, next{kind: failWorkflow}
+			}
+			a, err := x.chooseSuccessAction(st, step, oc.ctx)
+			if err != nil {
+				sr.Success, sr.Error = false, fmt.Sprintf("step %q: %v", step.StepID, err)
+				return sr, next{kind: failWorkflow}
+			}
+			if a == nil {
+				return sr, next{kind: nextStep}
+			}
+			sr.Action = a.Type
+			switch a.Type {
+			case "end":
+				return sr, next{kind: endWorkflow}
+			case "goto":
+				return x.gotoNext(ctx, st, sr, a.StepID, a.WorkflowID, a.Parameters, oc.ctx)
+			}
+			return sr, next{kind: nextStep}
+		}
+		sr.Success = false
+		sr.Error = oc.failure.Error()
+		a, err := x.chooseFailureAction(st, step, oc.ctx, retries)
+		if err != nil {
+			sr.Error = fmt.Sprintf("%s; and %v", sr.Error, err)
+			return sr, next{kind: failWorkflow}
+		}
+		if a == nil {
+			return sr, next{kind: failWorkflow}
+		}
+		sr.Action = a.Type
+		switch a.Type {
+		case "end":
+			return sr, next{kind: endWorkflow}
+		case "goto":
+			return x.gotoNext(ctx, st, sr, a.StepID, a.WorkflowID, a.Parameters, oc.ctx)
+		case "retry":
+			retries[a.Name]++
+			wait := time.Duration(a.RetryAfter * float64(time.Second))
+			if d, ok := retryAfterHeader(oc.ctx, time.Now()); ok {
+				wait = min(d, x.r.maxRetryAfter)
+			}
+			if a.StepID != "" || a.WorkflowID != "" {
+				// Run the named target before retrying (spec: context transfers back after it).
+				if fail := x.runRetryTarget(ctx, st, a, oc.ctx); fail != "" {
+					sr.Error = fmt.Sprintf("%s; retry target: %s", sr.Error, fail)
+					return sr, next{kind: failWorkflow}
+				}
+			}
+			if err := x.r.sleep(ctx, wait); err != nil {
+				sr.Error = fmt.Sprintf("%s; interrupted while waiting to retry: %v", sr.Error, err)
+				return sr, next{kind: failWorkflow}
+			}
+			continue
+		}
+		return sr, next{kind: failWorkflow}
+	}
+}
+
+func (x *run) gotoNext(ctx context.Context, st *wfState, sr *StepResult, stepID, workflowID string, params []*arazzo.Parameter, c *expr.Context) (*StepResult, next) {
+	if stepID != "" {
+		if st.wf.StepIndex(stepID) < 0 {
+			sr.Success, sr.Error = false, fmt.Sprintf("step %q: goto unknown step %q in workflow %q", sr.StepID, stepID, st.wf.WorkflowID)
+			return sr, next{kind: failWorkflow}
+		}
+		sr.Action = "goto:" + stepID
+		return sr, next{kind: gotoStep, target: stepID}
+	}
+	target := resolveWorkflowRef(workflowID)
+	if x.p.doc.Workflow(target) == nil {
+		sr.Success, sr.Error = false, fmt.Sprintf("step %q: goto unknown workflow %q", sr.StepID, workflowID)
+		return sr, next{kind: failWorkflow}
+	}
+	in, err := x.workflowInputs(st, params, c)
+	if err != nil {
+		sr.Success, sr.Error = false, fmt.Sprintf("step %q: goto workflow %q: %v", sr.StepID, target, err)
+		return sr, next{kind: failWorkflow}
+	}
+	if len(params) == 0 {
+		in = st.inputs // 1.0 has no action parameters: pass the current inputs on by name
+	}
+	sr.Action = "goto:" + target
+	return sr, next{kind: gotoWorkflow, target: target, inputs: in}
+}
+
+// runRetryTarget runs the step or workflow a retry action names before the retry.
+func (x *run) runRetryTarget(ctx context.Context, st *wfState, a *arazzo.FailureAction, c *expr.Context) string {
+	if a.StepID != "" {
+		s := st.wf.Step(a.StepID)
+		if s == nil {
+			return fmt.Sprintf("unknown step %q", a.StepID)
+		}
+		x.steps++
+		sub, _ := x.runStep(ctx, st, s)
+		if !sub.Success {
+			return sub.Error
+		}
+		return ""
+	}
+	w := x.p.doc.Workflow(resolveWorkflowRef(a.WorkflowID))
+	if w == nil {
+		return fmt.Sprintf("unknown workflow %q", a.WorkflowID)
+	}
+	in, err := x.workflowInputs(st, a.Parameters, c)
+	if err != nil {
+		return err.Error()
+	}
+	sub := x.runWorkflow(ctx, w, in, st.depth+1)
+	if !sub.Success {
+		return sub.Error
+	}
+	return ""
+}
+
+func resolveWorkflowRef(id string) string {
+	if rest, ok := strings.CutPrefix(id, "$sourceDescriptions."); ok {
+		_, wf, _ := strings.Cut(rest, ".")
+		return wf
+	}
+	return id
+}
+
+// stepOutputs evaluates a step's declared outputs into sr and the workflow state.
+func (x *run) stepOutputs(st *wfState, step *arazzo.Step, sr *StepResult, c *expr.Context) {
+	out := map[string]any{}
+	if step.WorkflowID != "" && len(step.Outputs) == 0 && c.Outputs != nil {
+		for k, v := range c.Outputs {
+			out[k] = v
+		}
+	}
+	for _, o := range step.Outputs {
+		v, err := x.evalValue(o.Value, c)
+		if err != nil {
+			sr.Error = fmt.Sprintf("step %q: output %q: %v", step.StepID, o.Name, err)
+			continue
+		}
+		out[o.Name] = v
+	}
+	sr.Outputs = out
+	st.outputs[step.StepID] = out
+}
+
+// evalValue evaluates an output, parameter or payload value: a template string, a literal, or
+// a structure holding templates.
+func (x *run) evalValue(v any, c *expr.Context) (any, error) {
+	switch t := v.(type) {
+	case *arazzo.Selector:
+		return evalSelector(t, c)
+	case string:
+		tpl, err := expr.ParseTemplate(t)
+		if err != nil {
+			return nil, err
+		}
+		return tpl.Eval(c)
+	case map[string]any, []any:
+		return expr.EvalValue(t, c)
+	}
+	return v, nil
+}

@@ -1,0 +1,498 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strings"
+
+	"github.com/arazzo-runner/arazzo/arazzo"
+	"github.com/arazzo-runner/arazzo/expr"
+	"github.com/arazzo-runner/arazzo/openapi"
+)
+
+// Rule ids of findings the runtime reports while planning a run.
+const (
+	RuleSourceLoad        = "source-unloadable"
+	RuleUnknownOperation  = "unknown-operation"
+	RuleAmbiguousOp       = "ambiguous-operation"
+	RuleUnknownWorkflow   = "unknown-workflow"
+	RuleDependsOnCycle    = "depends-on-cycle"
+	RuleExpressionSyntax  = "expression-syntax"
+	RuleNoServer          = "no-server"
+	RuleUnsupportedSource = "unsupported-source"
+	RuleAsyncStep         = "async-not-supported"
+	RuleNoTarget          = "step-without-target"
+)
+
+// source is one loaded source description.
+type source struct {
+	sd   *arazzo.SourceDescription
+	desc *openapi.Description
+	// base overrides the operation servers (from --server or the mock); empty uses them.
+	base string
+}
+
+// boundStep is a step tied to what it calls.
+type boundStep struct {
+	op      *openapi.Operation
+	src     *source
+	baseURL string
+}
+
+type plan struct {
+	doc      *arazzo.Document
+	opts     *RunOptions
+	sources  map[string]*source
+	order    []*arazzo.Workflow
+	bound    map[*arazzo.Step]*boundStep
+	inputs   map[string]map[string]any
+	conds    map[string]*expr.Condition
+	warnings []string
+	closers  []func()
+}
+
+func (p *plan) close() {
+	for _, c := range p.closers {
+		c()
+	}
+}
+
+func (p *plan) diag(pos arazzo.Pos, rule, format string, args ...any) arazzo.Diagnostic {
+	return arazzo.Diagnostic{File: p.doc.File, Line: pos.Line, Col: pos.Col, Severity: arazzo.SeverityError,
+		Rule: rule, Message: fmt.Sprintf(format, args...)}
+}
+
+func (r *Runner) plan(ctx context.Context, doc *arazzo.Document, opts *RunOptions) (*plan, error) {
+	p := &plan{doc: doc, opts: opts, sources: map[string]*source{}, bound: map[*arazzo.Step]*boundStep{},
+		conds: map[string]*expr.Condition{}, inputs: map[string]map[string]any{}}
+	for _, w := range doc.Warnings {
+		p.warnings = append(p.warnings, w.Error())
+	}
+	if err := p.checkOptions(); err != nil {
+		return nil, err
+	}
+	order, err := p.workflowOrder()
+	if err != nil {
+		return nil, err
+	}
+	p.order = order
+	if err := p.bindInputs(); err != nil {
+		return nil, err
+	}
+	needed := p.neededSources()
+	if err := r.loadSources(ctx, p, needed); err != nil {
+		p.close()
+		return nil, err
+	}
+	var diags arazzo.Diagnostics
+	for _, wf := range p.reachable() {
+		diags = append(diags, p.bindWorkflow(wf)...)
+	}
+	if len(diags) > 0 {
+		p.close()
+		return nil, &SetupError{Err: diags}
+	}
+	return p, nil
+}
+
+func (p *plan) checkOptions() error {
+	for name := range p.opts.Servers {
+		if name != "" && p.doc.SourceDescription(name) == nil {
+			return setupErrorf("--server %s=…: the document has no source description %q (it has %s)", name, name, p.sourceNames())
+		}
+	}
+	for name := range p.opts.Sources {
+		if p.doc.SourceDescription(name) == nil {
+			return setupErrorf("--source %s=…: the document has no source description %q (it has %s)", name, name, p.sourceNames())
+		}
+	}
+	for _, c := range p.opts.Auth {
+		if c.Source != "" && p.doc.SourceDescription(c.Source) == nil {
+			return setupErrorf("--auth %s.%s=…: the document has no source description %q (it has %s)", c.Source, c.Scheme, c.Source, p.sourceNames())
+		}
+	}
+	return nil
+}
+
+func (p *plan) sourceNames() string {
+	names := make([]string, len(p.doc.SourceDescriptions))
+	for i, s := range p.doc.SourceDescriptions {
+		names[i] = s.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+func (p *plan) workflowIDs() string {
+	ids := make([]string, len(p.doc.Workflows))
+	for i, w := range p.doc.Workflows {
+		ids[i] = w.WorkflowID
+	}
+	return strings.Join(ids, ", ")
+}
+
+// workflowOrder lists the workflows to run at top level: the selected one after its
+// dependencies, or all of them, each after what it dependsOn. A cycle is a setup error naming it.
+func (p *plan) workflowOrder() ([]*arazzo.Workflow, error) {
+	var order []*arazzo.Workflow
+	state := map[string]int{} // 1 visiting, 2 done
+	var visit func(w *arazzo.Workflow, path []string) error
+	visit = func(w *arazzo.Workflow, path []string) error {
+		switch state[w.WorkflowID] {
+		case 2:
+			return nil
+		case 1:
+			cycle := append(path[indexOf(path, w.WorkflowID):], w.WorkflowID)
+			return &SetupError{Err: arazzo.Diagnostics{p.diag(w.Pos, RuleDependsOnCycle,
+				"workflow dependsOn cycle %s: remove one of these dependencies", strings.Join(cycle, " -> "))}}
+		}
+		state[w.WorkflowID] = 1
+		for _, dep := range w.DependsOn {
+			dw := p.doc.Workflow(dep)
+			if dw == nil {
+				if strings.HasPrefix(dep, "$sourceDescriptions.") {
+					return &SetupError{Err: arazzo.Diagnostics{p.diag(w.Pos, RuleUnsupportedSource,
+						"workflow %q dependsOn %q in another Arazzo document, which this runner does not run yet", w.WorkflowID, dep)}}
+				}
+				return &SetupError{Err: arazzo.Diagnostics{p.diag(w.Pos, RuleUnknownWorkflow,
+					"workflow %q dependsOn unknown workflow %q (the document has %s)", w.WorkflowID, dep, p.workflowIDs())}}
+			}
+			if err := visit(dw, append(path, w.WorkflowID)); err != nil {
+				return err
+			}
+		}
+		state[w.WorkflowID] = 2
+		order = append(order, w)
+		return nil
+	}
+	if p.opts.WorkflowID != "" {
+		w := p.doc.Workflow(p.opts.WorkflowID)
+		if w == nil {
+			return nil, setupErrorf("workflow %q not found: the document has %s", p.opts.WorkflowID, p.workflowIDs())
+		}
+		return order, visit(w, nil)
+	}
+	for _, w := range p.doc.Workflows {
+		if err := visit(w, nil); err != nil {
+			return nil, err
+		}
+	}
+	return order, nil
+}
+
+func indexOf(s []string, v string) int {
+	for i, e := range s {
+		if e == v {
+			return i
+		}
+	}
+	return 0
+}
+
+// reachable lists the workflows a run may execute: the top-level ones and every workflow a step
+// or an action of theirs calls, transitively.
+func (p *plan) reachable() []*arazzo.Workflow {
+	seen := map[*arazzo.Workflow]bool{}
+	var out []*arazzo.Workflow
+	var add func(w *arazzo.Workflow)
+	add = func(w *arazzo.Workflow) {
+		if w == nil || seen[w] {
+			return
+		}
+		seen[w] = true
+		out = append(out, w)
+		for _, s := range w.Steps {
+			if s.WorkflowID != "" {
+				add(p.doc.Workflow(s.WorkflowID))
+			}
+			for _, a := range s.OnSuccess {
+				add(p.doc.Workflow(a.WorkflowID))
+			}
+			for _, a := range s.OnFailure {
+				add(p.doc.Workflow(a.WorkflowID))
+			}
+		}
+		for _, a := range w.SuccessActions {
+			add(p.doc.Workflow(a.WorkflowID))
+		}
+		for _, a := range w.FailureActions {
+			add(p.doc.Workflow(a.WorkflowID))
+		}
+	}
+	for _, w := range p.order {
+		add(w)
+	}
+	return out
+}
+
+// neededSources names the source descriptions the reachable steps may call. A document with one
+// source needs it whatever the steps say.
+func (p *plan) neededSources() map[string]bool {
+	need := map[string]bool{}
+	for _, sd := range p.doc.SourceDescriptions {
+		if sd.Type == "" || sd.Type == "openapi" {
+			need[sd.Name] = true
+		}
+	}
+	return need
+}
+
+// sourceLocation resolves a source url against the document's own location.
+func (p *plan) sourceLocation(sd *arazzo.SourceDescription) string {
+	loc := sd.URL
+	if o, ok := p.opts.Sources[sd.Name]; ok {
+		return o
+	}
+	if u, err := url.Parse(loc); err == nil && u.Scheme != "" && u.Scheme != "file" {
+		return loc
+	}
+	base := p.doc.File
+	if bu, err := url.Parse(base); err == nil && (bu.Scheme == "http" || bu.Scheme == "https") {
+		if ref, err := url.Parse(loc); err == nil {
+			return bu.ResolveReference(ref).String()
+		}
+	}
+	loc = strings.TrimPrefix(loc, "file://")
+	if filepath.IsAbs(loc) || base == "" || base == "-" {
+		return loc
+	}
+	return filepath.Join(filepath.Dir(base), filepath.FromSlash(loc))
+}
+
+func (r *Runner) loadSources(ctx context.Context, p *plan, need map[string]bool) error {
+	var diags arazzo.Diagnostics
+	for _, sd := range p.doc.SourceDescriptions {
+		if !need[sd.Name] {
+			continue
+		}
+		loc := p.sourceLocation(sd)
+		desc, err := r.loader.Load(ctx, loc)
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			diags = append(diags, p.diag(sd.Pos, RuleSourceLoad, "source description %q: %v: fix its url or pass --source %s=PATH", sd.Name, err, sd.Name))
+			continue
+		}
+		if sd.Type == "" && desc == nil {
+			continue
+		}
+		for _, w := range desc.Warnings {
+			p.warnings = append(p.warnings, fmt.Sprintf("source %q: %s", sd.Name, w))
+		}
+		src := &source{sd: sd, desc: desc}
+		if u, ok := p.opts.Servers[sd.Name]; ok {
+			src.base = u
+		} else if u, ok := p.opts.Servers[""]; ok {
+			src.base = u
+		}
+		p.sources[sd.Name] = src
+	}
+	if len(diags) > 0 {
+		return &SetupError{Err: diags}
+	}
+	if p.opts.Mock {
+		if err := startMocks(p); err != nil {
+			return &SetupError{Err: err}
+		}
+	}
+	return nil
+}
+
+func (p *plan) bindWorkflow(wf *arazzo.Workflow) arazzo.Diagnostics {
+	var diags arazzo.Diagnostics
+	for _, s := range wf.Steps {
+		switch {
+		case s.WorkflowID != "":
+			if p.doc.Workflow(s.WorkflowID) == nil {
+				diags = append(diags, p.diag(s.Pos, RuleUnknownWorkflow, "step %q calls unknown workflow %q (the document has %s)", s.StepID, s.WorkflowID, p.workflowIDs()))
+			}
+		case s.OperationID != "" || s.OperationPath != "":
+			b, d := p.bindOperation(s)
+			if d != nil {
+				diags = append(diags, *d)
+				continue
+			}
+			p.bound[s] = b
+		case s.ChannelPath != "" || s.Action != "":
+			diags = append(diags, p.diag(s.Pos, RuleAsyncStep, "step %q is an AsyncAPI step, which this runner does not execute yet", s.StepID))
+		default:
+			diags = append(diags, p.diag(s.Pos, RuleNoTarget, "step %q has none of operationId, operationPath or workflowId: give it one", s.StepID))
+		}
+		diags = append(diags, p.compileCriteria(s)...)
+	}
+	return diags
+}
+
+func (p *plan) bindOperation(s *arazzo.Step) (*boundStep, *arazzo.Diagnostic) {
+	var (
+		op  *openapi.Operation
+		src *source
+	)
+	if s.OperationPath != "" {
+		name, ptr, ok := splitOperationPath(s.OperationPath, p)
+		if !ok {
+			d := p.diag(s.Pos, RuleUnknownOperation, "step %q: operationPath %q must look like {$sourceDescriptions.NAME.url}#/paths/~1path/method", s.StepID, s.OperationPath)
+			return nil, &d
+		}
+		src = p.sources[name]
+		if src == nil {
+			d := p.diag(s.Pos, RuleUnknownOperation, "step %q: operationPath names source %q, which is not an OpenAPI source of this document (it has %s)", s.StepID, name, p.sourceNames())
+			return nil, &d
+		}
+		o, err := src.desc.OperationByPointer(ptr)
+		if err != nil {
+			d := p.diag(s.Pos, RuleUnknownOperation, "step %q: operationPath %q: %v", s.StepID, s.OperationPath, err)
+			return nil, &d
+		}
+		op = o
+	} else {
+		id := s.OperationID
+		if rest, ok := strings.CutPrefix(id, "$sourceDescriptions."); ok {
+			name, opID, _ := strings.Cut(rest, ".")
+			src = p.sources[name]
+			if src == nil {
+				d := p.diag(s.Pos, RuleUnknownOperation, "step %q: operationId %q names source %q, which is not an OpenAPI source of this document (it has %s)", s.StepID, id, name, p.sourceNames())
+				return nil, &d
+			}
+			o, ok := src.desc.OperationByID(opID)
+			if !ok {
+				d := p.diag(s.Pos, RuleUnknownOperation, "step %q: operationId %q not found in source %q", s.StepID, opID, name)
+				return nil, &d
+			}
+			op = o
+		} else {
+			var found []string
+			for _, sd := range p.doc.SourceDescriptions {
+				cand := p.sources[sd.Name]
+				if cand == nil {
+					continue
+				}
+				if o, ok := cand.desc.OperationByID(id); ok {
+					if op == nil {
+						op, src = o, cand
+					}
+					found = append(found, sd.Name)
+				}
+			}
+			switch {
+			case len(found) == 0:
+				d := p.diag(s.Pos, RuleUnknownOperation, "step %q: operationId %q not found in %s: check the spelling or the source description", s.StepID, id, p.sourceNames())
+				return nil, &d
+			case len(found) > 1:
+				d := p.diag(s.Pos, RuleAmbiguousOp, "step %q: operationId %q is in sources %s: qualify it as $sourceDescriptions.%s.%s", s.StepID, id, strings.Join(found, " and "), found[0], id)
+				return nil, &d
+			}
+		}
+	}
+	base, err := p.baseURL(src, op)
+	if err != nil {
+		d := p.diag(s.Pos, RuleNoServer, "step %q: %v", s.StepID, err)
+		return nil, &d
+	}
+	return &boundStep{op: op, src: src, baseURL: base}, nil
+}
+
+// splitOperationPath reads `{$sourceDescriptions.NAME.url}#/paths/...` and tolerates the
+// near-miss `NAME#/paths/...` (WILD-03).
+func splitOperationPath(s string, p *plan) (name, ptr string, ok bool) {
+	ref, ptr, found := strings.Cut(s, "#")
+	if !found {
+		return "", "", false
+	}
+	ref = strings.TrimSpace(ref)
+	if inner, ok := strings.CutPrefix(ref, "{$sourceDescriptions."); ok {
+		inner = strings.TrimSuffix(inner, "}")
+		name, _, _ = strings.Cut(inner, ".")
+		return name, ptr, true
+	}
+	if p.doc.SourceDescription(ref) != nil {
+		return ref, ptr, true
+	}
+	for _, sd := range p.doc.SourceDescriptions {
+		if sd.URL == ref {
+			return sd.Name, ptr, true
+		}
+	}
+	return "", "", false
+}
+
+// baseURL picks where an operation's requests go: --server (or the mock) for its source, else
+// the operation's first server with its variables resolved.
+func (p *plan) baseURL(src *source, op *openapi.Operation) (string, error) {
+	if src.base != "" {
+		return strings.TrimRight(src.base, "/"), nil
+	}
+	servers := op.Servers
+	if len(servers) == 0 {
+		servers = src.desc.Servers
+	}
+	if len(servers) == 0 {
+		return "", fmt.Errorf("source %q declares no servers: pass --server %s=URL", src.sd.Name, src.sd.Name)
+	}
+	u, err := servers[0].Resolve(p.opts.ServerVars)
+	if err != nil {
+		return "", fmt.Errorf("source %q: %w: pass --server-var NAME=VALUE", src.sd.Name, err)
+	}
+	parsed, err := url.Parse(u)
+	if err != nil {
+		return "", fmt.Errorf("source %q: server url %q: %w", src.sd.Name, u, err)
+	}
+	if !parsed.IsAbs() {
+		loc := p.sourceLocation(src.sd)
+		if lu, err := url.Parse(loc); err == nil && (lu.Scheme == "http" || lu.Scheme == "https") {
+			return strings.TrimRight(lu.ResolveReference(parsed).String(), "/"), nil
+		}
+		return "", fmt.Errorf("source %q has the relative server url %q: pass --server %s=URL", src.sd.Name, u, src.sd.Name)
+	}
+	return strings.TrimRight(u, "/"), nil
+}
+
+// compileCriteria compiles every simple condition of a step and its actions once, so a syntax
+// error stops the run before any request.
+func (p *plan) compileCriteria(s *arazzo.Step) arazzo.Diagnostics {
+	var diags arazzo.Diagnostics
+	check := func(cs []*arazzo.Criterion) {
+		for _, c := range cs {
+			if c.Type != "" && c.Type != "simple" {
+				continue
+			}
+			if _, ok := p.conds[c.Condition]; ok {
+				continue
+			}
+			cond, err := expr.CompileCondition(c.Condition)
+			if err != nil {
+				pos := c.ConditionPos
+				if pos.Line == 0 {
+					pos = c.Pos
+				}
+				diags = append(diags, p.diag(pos, RuleExpressionSyntax, "step %q: condition %q: %v", s.StepID, c.Condition, err))
+				continue
+			}
+			p.conds[c.Condition] = cond
+		}
+	}
+	check(s.SuccessCriteria)
+	for _, a := range s.OnSuccess {
+		check(a.Criteria)
+	}
+	for _, a := range s.OnFailure {
+		check(a.Criteria)
+	}
+	return diags
+}
+
+// condition returns the compiled condition, compiling ones met only at run time (workflow-level
+// and component actions).
+func (p *plan) condition(src string) (*expr.Condition, error) {
+	if c, ok := p.conds[src]; ok {
+		return c, nil
+	}
+	c, err := expr.CompileCondition(src)
+	if err != nil {
+		return nil, err
+	}
+	p.conds[src] = c
+	return c, nil
+}

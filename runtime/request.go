@@ -1,0 +1,681 @@
+package runtime
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/arazzo-runner/arazzo/arazzo"
+	"github.com/arazzo-runner/arazzo/expr"
+	"github.com/arazzo-runner/arazzo/openapi"
+)
+
+// Exchange is one HTTP request and its response, kept for reports.
+type Exchange struct {
+	Started        time.Time
+	Duration       time.Duration
+	Method         string
+	URL            string
+	RequestHeader  http.Header
+	RequestBody    []byte
+	StatusCode     int
+	Proto          string
+	ResponseHeader http.Header
+	ResponseBody   []byte
+	Err            string
+	// Secrets are the credential values this request carried; reports must redact them.
+	Secrets []string
+}
+
+// request is a request being built.
+type request struct {
+	method  string
+	url     *url.URL
+	header  http.Header
+	body    []byte
+	path    map[string]string
+	query   map[string]string
+	bodyVal any
+	secrets []string
+}
+
+// attempt runs one attempt of a step: the request (or the called workflow) and its success
+// criteria.
+func (x *run) attempt(ctx context.Context, st *wfState, step *arazzo.Step, sr *StepResult) outcome {
+	if step.WorkflowID != "" {
+		return x.attemptWorkflow(ctx, st, step, sr)
+	}
+	b := x.p.bound[step]
+	c := x.baseContext(st)
+	fail := func(err error) outcome {
+		return outcome{ctx: c, failure: &StepError{WorkflowID: st.wf.WorkflowID, StepID: step.StepID, Err: err}}
+	}
+	req, err := x.buildRequest(st, step, b, c)
+	if err != nil {
+		return fail(err)
+	}
+	sr.Method, sr.URL = req.method, req.url.String()
+	c.Method, c.URL = req.method, req.url.String()
+	c.Request = &expr.Message{Header: req.header, Query: req.query, Path: req.path, Body: req.bodyVal}
+
+	timeout := x.p.opts.Timeout
+	if step.Timeout > 0 {
+		timeout = time.Duration(step.Timeout) * time.Millisecond
+	}
+	ex, resp, err := x.send(ctx, req, timeout)
+	if x.p.opts.KeepExchanges {
+		sr.Exchanges = append(sr.Exchanges, ex)
+	}
+	x.r.logger.Debug("exchange", "workflow", st.wf.WorkflowID, "step", step.StepID, "attempt", sr.Attempts,
+		"method", req.method, "url", ex.URL, "status", ex.StatusCode, "duration", ex.Duration)
+	if err != nil {
+		return fail(err)
+	}
+	sr.StatusCode = resp.status
+	c.StatusCode = resp.status
+	c.Response = &expr.Message{Header: resp.header, Body: resp.body}
+
+	results, failed := x.evalCriteria(step.SuccessCriteria, c)
+	sr.Criteria = results
+	if failed != nil {
+		return outcome{ctx: c, failure: &StepError{WorkflowID: st.wf.WorkflowID, StepID: step.StepID,
+			Criterion: failed.Condition, Seen: failed.Seen, StatusCode: resp.status, Err: errorOrNil(failed.Error)}}
+	}
+	return outcome{ctx: c}
+}
+
+func errorOrNil(s string) error {
+	if s == "" {
+		return nil
+	}
+	return errors.New(s)
+}
+
+// attemptWorkflow runs the workflow a step calls. While its criteria and outputs are evaluated
+// $outputs is the called workflow's outputs, also reachable as $workflows.<id>.outputs (AMB-06).
+func (x *run) attemptWorkflow(ctx context.Context, st *wfState, step *arazzo.Step, sr *StepResult) outcome {
+	c := x.baseContext(st)
+	sr.WorkflowID = step.WorkflowID
+	target := x.p.doc.Workflow(resolveWorkflowRef(step.WorkflowID))
+	in, err := x.workflowInputs(st, x.effectiveParams(st, step), c)
+	if err != nil {
+		return outcome{ctx: c, failure: &StepError{WorkflowID: st.wf.WorkflowID, StepID: step.StepID, Err: err}}
+	}
+	sub := x.runWorkflow(ctx, target, in, st.depth+1)
+	c.Outputs = sub.Outputs
+	if !sub.Success {
+		return outcome{ctx: c, failure: &StepError{WorkflowID: st.wf.WorkflowID, StepID: step.StepID,
+			Err: fmt.Errorf("workflow %q failed: %s", target.WorkflowID, sub.Error)}}
+	}
+	results, failed := x.evalCriteria(step.SuccessCriteria, c)
+	sr.Criteria = results
+	if failed != nil {
+		return outcome{ctx: c, failure: &StepError{WorkflowID: st.wf.WorkflowID, StepID: step.StepID,
+			Criterion: failed.Condition, Seen: failed.Seen, Err: errorOrNil(failed.Error)}}
+	}
+	return outcome{ctx: c}
+}
+
+// workflowInputs maps parameters (by name) to the inputs of a called workflow.
+func (x *run) workflowInputs(st *wfState, params []*arazzo.Parameter, c *expr.Context) (map[string]any, error) {
+	in := map[string]any{}
+	for _, prm := range params {
+		p, err := x.resolveParam(prm)
+		if err != nil {
+			return nil, err
+		}
+		v, err := x.evalValue(p.Value, c)
+		if err != nil {
+			return nil, fmt.Errorf("parameter %q: %w", p.Name, err)
+		}
+		in[p.Name] = v
+	}
+	return in, nil
+}
+
+// resolveParam follows a Reusable Object to its component parameter, applying its value override.
+func (x *run) resolveParam(prm *arazzo.Parameter) (*arazzo.Parameter, error) {
+	if prm.Ref == nil {
+		return prm, nil
+	}
+	key, ok := componentKey(prm.Ref.Reference, "parameters")
+	c := x.p.doc.Components
+	if !ok || c == nil || c.Parameters[key] == nil {
+		return nil, fmt.Errorf("parameter reference %q does not name an entry of components.parameters", prm.Ref.Reference)
+	}
+	p := *c.Parameters[key]
+	if prm.Ref.HasValue {
+		p.Value = prm.Ref.Value
+	}
+	return &p, nil
+}
+
+// effectiveParams merges the step's parameters with the workflow's (AMB-02): the step's
+// entries, then the workflow's whose name and location the step did not set.
+func (x *run) effectiveParams(st *wfState, step *arazzo.Step) []*arazzo.Parameter {
+	out := append([]*arazzo.Parameter(nil), step.Parameters...)
+	if len(st.wf.Parameters) == 0 {
+		return out
+	}
+	seen := map[string]bool{}
+	for _, p := range step.Parameters {
+		if r, err := x.resolveParam(p); err == nil {
+			seen[r.In+"\x00"+r.Name] = true
+		}
+	}
+	for _, p := range st.wf.Parameters {
+		r, err := x.resolveParam(p)
+		if err != nil {
+			out = append(out, p) // reported when used
+			continue
+		}
+		if !seen[r.In+"\x00"+r.Name] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (x *run) buildRequest(st *wfState, step *arazzo.Step, b *boundStep, c *expr.Context) (*request, error) {
+	op := b.op
+	req := &request{method: op.Method, header: http.Header{}, path: map[string]string{}, query: map[string]string{}}
+	pathStr := op.Path
+	query := url.Values{}
+	var cookies []string
+	set := map[string]bool{} // in+name set by the step, never overridden by credentials
+	for _, prm := range x.effectiveParams(st, step) {
+		p, err := x.resolveParam(prm)
+		if err != nil {
+			return nil, err
+		}
+		v, err := x.evalValue(p.Value, c)
+		if err != nil {
+			return nil, fmt.Errorf("parameter %q: %w", p.Name, err)
+		}
+		in := p.In
+		spec := findParam(op, p.Name, in)
+		if in == "" {
+			if spec == nil {
+				return nil, fmt.Errorf("parameter %q has no `in` and operation %s has no parameter of that name: add in: path|query|header|cookie", p.Name, op.ID)
+			}
+			in = spec.In
+		}
+		style, explode := defaultStyle(in)
+		if spec != nil && spec.Style != "" {
+			style, explode = spec.Style, spec.Explode
+		}
+		set[in+"\x00"+strings.ToLower(p.Name)] = true
+		switch in {
+		case "path":
+			s := serializePath(p.Name, v, style, explode)
+			req.path[p.Name] = stringify(v)
+			if !strings.Contains(pathStr, "{"+p.Name+"}") {
+				return nil, fmt.Errorf("path parameter %q is not in the operation path %s", p.Name, op.Path)
+			}
+			pathStr = strings.ReplaceAll(pathStr, "{"+p.Name+"}", s)
+		case "query":
+			serializeQuery(query, p.Name, v, style, explode)
+			req.query[p.Name] = stringify(v)
+		case "querystring":
+			qs := stringify(v)
+			parsed, err := url.ParseQuery(strings.TrimPrefix(qs, "?"))
+			if err != nil {
+				return nil, fmt.Errorf("querystring parameter %q: %w", p.Name, err)
+			}
+			for k, vs := range parsed {
+				query[k] = append(query[k], vs...)
+			}
+		case "header":
+			req.header.Set(p.Name, serializeSimple(v, explode))
+		case "cookie":
+			cookies = append(cookies, p.Name+"="+url.QueryEscape(stringify(v)))
+		default:
+			return nil, fmt.Errorf("parameter %q: unknown location %q", p.Name, in)
+		}
+	}
+	if strings.Contains(pathStr, "{") {
+		missing := pathParamsLeft(pathStr)
+		return nil, fmt.Errorf("path parameter %s of %s %s has no value: add it to the step's parameters with in: path", strings.Join(missing, ", "), op.Method, op.Path)
+	}
+	u, err := url.Parse(b.baseURL + pathStr)
+	if err != nil {
+		return nil, fmt.Errorf("request url %q: %w", b.baseURL+pathStr, err)
+	}
+	if len(query) > 0 {
+		q := u.Query()
+		for k, vs := range query {
+			q[k] = append(q[k], vs...)
+		}
+		u.RawQuery = q.Encode()
+	}
+	req.url = u
+	if err := x.applySecurity(st, step, b, req, set, &cookies); err != nil {
+		return nil, err
+	}
+	if len(cookies) > 0 {
+		req.header.Set("Cookie", strings.Join(cookies, "; "))
+	}
+	if step.RequestBody != nil {
+		if err := x.buildBody(step.RequestBody, op, req, c); err != nil {
+			return nil, fmt.Errorf("request body: %w", err)
+		}
+	}
+	return req, nil
+}
+
+func pathParamsLeft(p string) []string {
+	var out []string
+	for {
+		i := strings.IndexByte(p, '{')
+		if i < 0 {
+			return out
+		}
+		j := strings.IndexByte(p[i:], '}')
+		if j < 0 {
+			return out
+		}
+		out = append(out, fmt.Sprintf("%q", p[i+1:i+j]))
+		p = p[i+j+1:]
+	}
+}
+
+func findParam(op *openapi.Operation, name, in string) *openapi.Parameter {
+	for _, p := range op.Parameters {
+		if in != "" && p.In != in {
+			continue
+		}
+		if p.Name == name || (p.In == "header" && strings.EqualFold(p.Name, name)) {
+			return p
+		}
+	}
+	return nil
+}
+
+func defaultStyle(in string) (string, bool) {
+	switch in {
+	case "query", "cookie":
+		return "form", true
+	}
+	return "simple", false
+}
+
+// stringify renders a value as text: strings as they are, other values as JSON.
+func stringify(v any) string {
+	switch t := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return t
+	case float64:
+		return strconv.FormatFloat(t, 'f', -1, 64)
+	case int:
+		return strconv.Itoa(t)
+	case bool:
+		return strconv.FormatBool(t)
+	case json.Number:
+		return t.String()
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// serializeSimple renders a value in the OpenAPI simple style (header values, path segments).
+func serializeSimple(v any, explode bool) string {
+	switch t := v.(type) {
+	case []any:
+		parts := make([]string, len(t))
+		for i, e := range t {
+			parts[i] = stringify(e)
+		}
+		return strings.Join(parts, ",")
+	case map[string]any:
+		var parts []string
+		for _, k := range sortedKeys(t) {
+			if explode {
+				parts = append(parts, k+"="+stringify(t[k]))
+			} else {
+				parts = append(parts, k, stringify(t[k]))
+			}
+		}
+		return strings.Join(parts, ",")
+	}
+	return stringify(v)
+}
+
+func serializePath(name string, v any, style string, explode bool) string {
+	esc := func(s string) string { return url.PathEscape(s) }
+	switch style {
+	case "label":
+		sep := ","
+		if explode {
+			sep = "."
+		}
+		return "." + strings.ReplaceAll(esc(serializeSimple(v, explode)), "%2C", sep)
+	case "matrix":
+		if arr, ok := v.([]any); ok && explode {
+			var b strings.Builder
+			for _, e := range arr {
+				b.WriteString(";" + name + "=" + esc(stringify(e)))
+			}
+			return b.String()
+		}
+		return ";" + name + "=" + esc(serializeSimple(v, explode))
+	}
+	switch t := v.(type) {
+	case []any, map[string]any:
+		parts := strings.Split(serializeSimple(t, explode), ",")
+		for i := range parts {
+			parts[i] = esc(parts[i])
+		}
+		return strings.Join(parts, ",")
+	}
+	return esc(stringify(v))
+}
+
+func serializeQuery(q url.Values, name string, v any, style string, explode bool) {
+	switch t := v.(type) {
+	case []any:
+		if explode && style == "form" {
+			for _, e := range t {
+				q.Add(name, stringify(e))
+			}
+			return
+		}
+		sep := ","
+		switch style {
+		case "spaceDelimited":
+			sep = " "
+		case "pipeDelimited":
+			sep = "|"
+		}
+		parts := make([]string, len(t))
+		for i, e := range t {
+			parts[i] = stringify(e)
+		}
+		q.Add(name, strings.Join(parts, sep))
+	case map[string]any:
+		switch {
+		case style == "deepObject":
+			for _, k := range sortedKeys(t) {
+				q.Add(name+"["+k+"]", stringify(t[k]))
+			}
+		case explode:
+			for _, k := range sortedKeys(t) {
+				q.Add(k, stringify(t[k]))
+			}
+		default:
+			q.Add(name, serializeSimple(t, false))
+		}
+	default:
+		q.Add(name, stringify(v))
+	}
+}
+
+// buildBody evaluates the payload, applies replacements and serializes it by content type
+// (AMB-08, AMB-13).
+func (x *run) buildBody(rb *arazzo.RequestBody, op *openapi.Operation, req *request, c *expr.Context) error {
+	var payload any
+	if rb.HasPayload {
+		v, err := x.evalValue(rb.Payload, c)
+		if err != nil {
+			return err
+		}
+		payload = v
+	}
+	ct := rb.ContentType
+	if ct == "" {
+		ct = chooseContentType(op, payload)
+	}
+	mt, _, _ := mime.ParseMediaType(ct)
+	isJSON := mt == "application/json" || strings.HasSuffix(mt, "+json")
+	if s, ok := payload.(string); ok && isJSON && len(rb.Replacements) > 0 {
+		var parsed any
+		if err := json.Unmarshal([]byte(s), &parsed); err == nil {
+			payload = parsed
+		}
+	}
+	for i, r := range rb.Replacements {
+		v, err := x.evalValue(r.Value, c)
+		if err != nil {
+			return fmt.Errorf("replacement %d (%s): %w", i+1, r.Target, err)
+		}
+		if r.TargetSelectorType != "" && r.TargetSelectorType != "jsonpointer" {
+			return fmt.Errorf("replacement %d: target selector type %q is not supported yet", i+1, r.TargetSelectorType)
+		}
+		ptr, err := expr.ParsePointer(strings.TrimPrefix(r.Target, "#"))
+		if err != nil {
+			return fmt.Errorf("replacement %d: target %q: %w", i+1, r.Target, err)
+		}
+		payload, err = ptr.Set(payload, v)
+		if err != nil {
+			return fmt.Errorf("replacement %d: target %q: %w", i+1, r.Target, err)
+		}
+	}
+	req.bodyVal = payload
+	var body []byte
+	switch {
+	case isJSON:
+		if s, ok := payload.(string); ok && json.Valid([]byte(s)) {
+			body = []byte(s)
+		} else {
+			b, err := json.Marshal(payload)
+			if err != nil {
+				return fmt.Errorf("cannot encode payload as JSON: %w", err)
+			}
+			body = b
+		}
+	case mt == "application/x-www-form-urlencoded":
+		m, ok := payload.(map[string]any)
+		if !ok {
+			body = []byte(stringify(payload))
+			break
+		}
+		form := url.Values{}
+		for _, k := range sortedKeys(m) {
+			serializeQuery(form, k, m[k], "form", true)
+		}
+		body = []byte(form.Encode())
+	case mt == "multipart/form-data":
+		m, ok := payload.(map[string]any)
+		if !ok {
+			return fmt.Errorf("a multipart/form-data payload must be an object of fields")
+		}
+		var buf bytes.Buffer
+		w := multipart.NewWriter(&buf)
+		for _, k := range sortedKeys(m) {
+			if err := w.WriteField(k, stringify(m[k])); err != nil {
+				return err
+			}
+		}
+		if err := w.Close(); err != nil {
+			return err
+		}
+		body = buf.Bytes()
+		ct = w.FormDataContentType()
+	default:
+		body = []byte(stringify(payload))
+	}
+	req.body = body
+	if req.header.Get("Content-Type") == "" {
+		req.header.Set("Content-Type", ct)
+	}
+	return nil
+}
+
+// chooseContentType applies AMB-13 when the step gives no contentType: the operation's only
+// media type; of several, application/json, else the first; with none declared, JSON for
+// structures and text/plain for strings.
+func chooseContentType(op *openapi.Operation, payload any) string {
+	if op.RequestBody != nil && len(op.RequestBody.ContentTypes) > 0 {
+		for _, ct := range op.RequestBody.ContentTypes {
+			if ct == "application/json" {
+				return ct
+			}
+		}
+		return op.RequestBody.ContentTypes[0]
+	}
+	if _, ok := payload.(string); ok {
+		return "text/plain"
+	}
+	return "application/json"
+}
+
+// response is a received response, body read and parsed.
+type response struct {
+	status int
+	header http.Header
+	body   any
+}
+
+// send sends req within timeout and reads the whole response, refusing bodies larger than
+// MaxResponseBytes.
+func (x *run) send(ctx context.Context, req *request, timeout time.Duration) (*Exchange, *response, error) {
+	ex := &Exchange{Started: time.Now(), Method: req.method, URL: req.url.String(), RequestHeader: req.header,
+		RequestBody: req.body, Secrets: req.secrets}
+	fail := func(err error) (*Exchange, *response, error) {
+		ex.Duration = time.Since(ex.Started)
+		ex.Err = err.Error()
+		return ex, nil, &TransportError{Method: req.method, URL: ex.URL, Err: err}
+	}
+	rctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	var body io.Reader
+	if req.body != nil {
+		body = bytes.NewReader(req.body)
+	}
+	hreq, err := http.NewRequestWithContext(rctx, req.method, ex.URL, body)
+	if err != nil {
+		return fail(err)
+	}
+	hreq.Header = req.header.Clone()
+	if hreq.Header.Get("User-Agent") == "" {
+		hreq.Header.Set("User-Agent", "arazzo-runner")
+	}
+	resp, err := x.r.client.Do(hreq)
+	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+			return fail(fmt.Errorf("no response within %s (raise --timeout)", timeout))
+		}
+		return fail(unwrapURLError(err))
+	}
+	defer resp.Body.Close()
+	limit := x.p.opts.MaxResponseBytes
+	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	ex.StatusCode, ex.Proto, ex.ResponseHeader = resp.StatusCode, resp.Proto, resp.Header
+	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+			return fail(fmt.Errorf("response body not received within %s (raise --timeout)", timeout))
+		}
+		return fail(fmt.Errorf("reading the response body: %w", err))
+	}
+	if int64(len(data)) > limit {
+		return fail(fmt.Errorf("response body is larger than %d bytes (raise --max-response-bytes)", limit))
+	}
+	ex.Duration = time.Since(ex.Started)
+	if x.p.opts.KeepExchanges {
+		ex.ResponseBody = data
+	}
+	return ex, &response{status: resp.StatusCode, header: resp.Header, body: parseBody(resp.Header.Get("Content-Type"), data)}, nil
+}
+
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// parseBody parses JSON bodies (by content type, or by shape when none is given); any other
+// body stays a string (RTE-16).
+func parseBody(ct string, data []byte) any {
+	if len(data) == 0 {
+		return nil
+	}
+	mt, _, _ := mime.ParseMediaType(ct)
+	if mt == "application/json" || strings.HasSuffix(mt, "+json") || (mt == "" && json.Valid(data)) {
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.UseNumber()
+		var v any
+		if err := dec.Decode(&v); err == nil {
+			return v
+		}
+	}
+	return string(data)
+}
+
+// retryAfterHeader reads a Retry-After header of the response: seconds or an HTTP-date.
+func retryAfterHeader(c *expr.Context, now time.Time) (time.Duration, bool) {
+	if c == nil || c.Response == nil {
+		return 0, false
+	}
+	var v string
+	for k, vs := range c.Response.Header {
+		if strings.EqualFold(k, "Retry-After") && len(vs) > 0 {
+			v = strings.TrimSpace(vs[0])
+		}
+	}
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseFloat(v, 64); err == nil && secs >= 0 {
+		return time.Duration(secs * float64(time.Second)), true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		d := t.Sub(now)
+		if d < 0 {
+			d = 0
+		}
+		return d, true
+	}
+	return 0, false
+}
+
+// evalSelector applies a 1.1 Selector Object. JSON Pointer selectors are supported here;
+// JSONPath and XPath come with the criteria that share their libraries.
+func evalSelector(s *arazzo.Selector, c *expr.Context) (any, error) {
+	e, err := expr.Parse(s.Context)
+	if err != nil {
+		return nil, fmt.Errorf("selector context %q: %w", s.Context, err)
+	}
+	v, err := e.Eval(c)
+	if err != nil {
+		return nil, err
+	}
+	switch s.Type {
+	case "jsonpointer":
+		p, err := expr.ParsePointer(strings.TrimPrefix(s.Selector, "#"))
+		if err != nil {
+			return nil, err
+		}
+		got, ok := p.Get(v)
+		if !ok {
+			return nil, fmt.Errorf("selector %q selects nothing: %w", s.Selector, expr.ErrNotFound)
+		}
+		return got, nil
+	}
+	return nil, fmt.Errorf("selector type %q is not supported yet", s.Type)
+}

@@ -191,3 +191,19 @@ func TestMainHelpHasExamples(t *testing.T) {
 	}
 	_ = bytes.MinRead
 }
+
+// -v shows each exchange on stderr with the credentials hidden, wherever they appear.
+func TestMainRunVerboseRedacts(t *testing.T) {
+	t.Parallel()
+	srv := assembled(t, http.StatusAccepted)
+	code, stdout, stderr := runMain(t, nil, "run", bundled, "--inputs", bundledInput, "-s", srv.URL, "-v", "--auth", "BasicAuth=sk_test")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stderr, "> [ingest-conversations/upsertConversations attempt 1] POST "+srv.URL+"/v0/conversations/bulk")
+	assert.Contains(t, stderr, "> Authorization: ***")
+	assert.Contains(t, stderr, `"external_id":"zd-10001"`)
+	assert.Contains(t, stderr, "< HTTP/1.1 202")
+	for _, secret := range []string{"sk_test", "c2tfdGVzdDo="} {
+		assert.NotContains(t, stderr, secret)
+		assert.NotContains(t, stdout, secret)
+	}
+}

@@ -133,6 +133,13 @@ func runRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
+	if opts.Verbose {
+		red := NewRedactorFor(ro)
+		ro.KeepExchanges = true
+		ro.Observer = func(workflowID string, s *runtime.StepResult) {
+			report.Exchanges(opts.IO.ErrOut, workflowID, s, red)
+		}
+	}
 	res, runErr := r.Run(ctx, doc, ro)
 	if res == nil {
 		return runErr
@@ -215,6 +222,19 @@ func runOptions(opts *Options, doc *arazzo.Document) (runtime.RunOptions, error)
 		ro.Auth = append(ro.Auth, c)
 	}
 	return ro, nil
+}
+
+// NewRedactorFor returns a redactor that hides the credentials given on the command line and
+// in the ARAZZO_AUTH_* environment, besides what each request reports as secret.
+func NewRedactorFor(ro runtime.RunOptions) *report.Redactor {
+	r := report.NewRedactor()
+	for _, c := range ro.Auth {
+		r.Add(c.Value)
+		if u, p, ok := strings.Cut(c.Value, ":"); ok {
+			r.Add(u, p)
+		}
+	}
+	return r
 }
 
 func redactAuthFlag(s string) string {

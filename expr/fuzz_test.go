@@ -1,0 +1,95 @@
+package expr
+
+import (
+	"errors"
+	"testing"
+)
+
+var expressionSeeds = []string{
+	"$url", "$method", "$statusCode", "$self",
+	"$request.header.X-Api-Key", "$request.query.limit", "$request.path.id", "$request.body#/a/0",
+	"$response.body", "$response.body#/data/~0~1", "$response.body.data.items[0].id", "$message.payload.orderId",
+	"$inputs.customer#/firstName", "$inputs.a.b", "$outputs.x", "$steps.s.outputs.o#/x",
+	"$workflows.w.inputs.i", "$workflows.w.steps.s", "$sourceDescriptions.api.getPet", "$components.parameters.p",
+	"", "$", "$foo", "$steps.", "$response.body[", "$inputs.a#~", "$response.body#/a~",
+}
+
+// FuzzParseExpression checks that Parse and Eval never panic, that errors are
+// typed, and that a parsed expression keeps its exact source.
+func FuzzParseExpression(f *testing.F) {
+	for _, s := range expressionSeeds {
+		f.Add(s)
+	}
+	ctx := testContext()
+	f.Fuzz(func(t *testing.T, s string) {
+		e, err := Parse(s)
+		if err != nil {
+			var se *SyntaxError
+			if !errors.As(err, &se) {
+				t.Fatalf("Parse(%q) error is %T, not *SyntaxError", s, err)
+			}
+			if se.Offset < 0 || se.Offset > len(s) {
+				t.Fatalf("Parse(%q) offset %d out of range", s, se.Offset)
+			}
+			return
+		}
+		if e.String() != s {
+			t.Fatalf("String() = %q, want %q", e.String(), s)
+		}
+		if e.Kind() == "" {
+			t.Fatalf("Parse(%q) gave no kind", s)
+		}
+		if _, err := e.Eval(ctx); err != nil && !errors.Is(err, ErrNotFound) {
+			t.Fatalf("Eval(%q) = %v, want nil or ErrNotFound", s, err)
+		}
+		if _, err := ParsePointer(e.Pointer()); err != nil {
+			t.Fatalf("Pointer() of %q = %q does not parse: %v", s, e.Pointer(), err)
+		}
+		if _, err := ParseTemplate("x{" + s + "}"); err != nil && !errors.As(err, new(*SyntaxError)) {
+			t.Fatalf("ParseTemplate error is %T", err)
+		}
+	})
+}
+
+var conditionSeeds = []string{
+	"$statusCode == 200",
+	"$statusCode == 200 && $response.body#/data != null",
+	"$statusCode == 200 || $statusCode == 201",
+	"$steps.checkLoanCanBeProvided.outputs.eligibilityCheckRequired == true",
+	"$response.body.count > 0",
+	"$steps.s.outputs.list[0].name == 'it''s'",
+	"!($response.header.X-Rate-Limit <= '10')",
+	"{$statusCode == 401}",
+	"{$statusCode} == {$response.body#/code}",
+	"null == null", "1.5e3 >= -2", `"a" != 'b'`,
+	"", "$statusCode ==", "'unterminated", "(1 == 1", "1 == 1)", "$foo", "a = b", "[0]", "..",
+}
+
+// FuzzCondition checks that compiling and evaluating any text never panics
+// and that errors are typed.
+func FuzzCondition(f *testing.F) {
+	for _, s := range conditionSeeds {
+		f.Add(s)
+	}
+	ctx := condContext()
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := CompileCondition(s)
+		if err != nil {
+			var se *SyntaxError
+			if !errors.As(err, &se) {
+				t.Fatalf("CompileCondition(%q) error is %T, not *SyntaxError: %v", s, err, err)
+			}
+			if se.Offset < 0 || se.Offset > len(s) {
+				t.Fatalf("CompileCondition(%q) offset %d out of range", s, se.Offset)
+			}
+			return
+		}
+		if _, err := c.Eval(ctx); err != nil && !errors.Is(err, ErrNotBoolean) {
+			t.Fatalf("Eval(%q) = %v", s, err)
+		}
+		if _, err := c.Eval(nil); err != nil && !errors.Is(err, ErrNotBoolean) {
+			t.Fatalf("Eval(%q, nil) = %v", s, err)
+		}
+		_ = c.Explain(ctx)
+	})
+}

@@ -1,5 +1,7 @@
 package arazzo
 
+import "gopkg.in/yaml.v3"
+
 // Extensions holds the `x-` fields of an object, decoded as plain values.
 type Extensions map[string]any
 
@@ -16,6 +18,9 @@ type Document struct {
 	Pos                Pos
 	// Warnings are the non-fatal findings of parsing (unknown fields, reserved keys).
 	Warnings Diagnostics
+
+	// node is the parsed YAML tree, kept for Validate's schema check and positions.
+	node *yaml.Node
 }
 
 // Info is the Info Object.

@@ -51,6 +51,7 @@ func Parse(file string, data []byte) (*Document, error) {
 		return nil, errs
 	}
 	doc.Warnings = p.diags.Warnings()
+	doc.node = root.Content[0]
 	return doc, nil
 }
 
@@ -638,6 +639,9 @@ func IsArazzo(data []byte) bool {
 // DecodeValue reads a YAML or JSON value (an inputs file, say) into JSON-shaped Go values:
 // map[string]any, []any, string, float64/int, bool and nil. Errors carry the line.
 func DecodeValue(name string, data []byte) (any, error) {
+	if v, ok := decodeJSON(data); ok {
+		return v, nil
+	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		d := syntaxDiagnostic(name, err)

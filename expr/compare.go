@@ -134,8 +134,8 @@ func compareNumbers(a, b number) (int, bool) {
 	return 0, false
 }
 
-// numbersOf converts both sides to numbers when at least one side is a
-// number and the other is a number or a numeric string (COND-05).
+// numbersOf converts both sides to numbers when each is a number or a
+// numeric string (COND-05).
 func numbersOf(a, b any) (x, y number, ok bool) {
 	x, aok := toNumber(a)
 	y, bok := toNumber(b)
@@ -151,6 +151,16 @@ func numbersOf(a, b any) (x, y number, ok bool) {
 		if s, isStr := a.(string); isStr {
 			x, aok = numericString(s)
 			return x, y, aok
+		}
+	default:
+		// Two strings that both parse as numbers (header values, query text) compare as
+		// numbers, so "10" > "9" holds.
+		sa, aStr := a.(string)
+		sb, bStr := b.(string)
+		if aStr && bStr {
+			x, aok = numericString(sa)
+			y, bok = numericString(sb)
+			return x, y, aok && bok
 		}
 	}
 	return x, y, false

@@ -30,8 +30,13 @@ func (x *run) evalCriteria(cs []*arazzo.Criterion, c *expr.Context) ([]Criterion
 
 // evalCriterion evaluates one criterion. A criterion that cannot be evaluated fails with the
 // reason, never a panic (CRIT-09).
-func (x *run) evalCriterion(cr *arazzo.Criterion, c *expr.Context) CriterionResult {
-	res := CriterionResult{Condition: cr.Condition, Type: cr.Type}
+func (x *run) evalCriterion(cr *arazzo.Criterion, c *expr.Context) (res CriterionResult) {
+	res = CriterionResult{Condition: cr.Condition, Type: cr.Type}
+	defer func() {
+		if r := recover(); r != nil { // a library bug must fail the criterion, not the run
+			res.Passed, res.Error = false, fmt.Sprintf("criterion could not be evaluated: %v", r)
+		}
+	}()
 	switch cr.Type {
 	case "", "simple":
 		cond, err := x.p.condition(cr.Condition)
@@ -48,15 +53,42 @@ func (x *run) evalCriterion(cr *arazzo.Criterion, c *expr.Context) CriterionResu
 			res.Seen = cond.Explain(c)
 		}
 		return res
+	case "regex", langJSONPath, langXPath:
+		return x.evalQueryCriterion(cr, c, res)
+	default:
+		res.Error = fmt.Sprintf("criterion type %q is not one of simple, regex, jsonpath, xpath", cr.Type)
+		return res
+	}
+}
+
+// evalQueryCriterion evaluates a regex, jsonpath or xpath criterion against its context
+// (CRIT-04 to CRIT-08). Embedded `{$…}` expressions are substituted first; a null or absent
+// context, an invalid query or a context of the wrong kind fails the criterion with the reason.
+//
+// Regular expressions are Go RE2, not ECMA-262 (AMB-10): look-around ((?=…), (?!…), (?<=…),
+// (?<!…)), back-references (\1, \k<name>), possessive and atomic groups are rejected with a
+// message; named groups written (?<name>…) are accepted. The pattern matches anywhere in the
+// text unless anchored with ^ and $.
+func (x *run) evalQueryCriterion(cr *arazzo.Criterion, c *expr.Context, res CriterionResult) CriterionResult {
+	if err := checkVersion(cr.Type, cr.Version); err != nil {
+		res.Error = err.Error()
+		return res
+	}
+	subject, err := criterionContext(cr, c)
+	if err != nil {
+		res.Error = err.Error()
+		return res
+	}
+	cond, err := substituteEmbedded(cr.Condition, c)
+	if err != nil {
+		res.Error = err.Error()
+		return res
+	}
+	switch cr.Type {
 	case "regex":
-		subject, err := criterionContext(cr, c)
+		re, err := regexp.Compile(cond)
 		if err != nil {
-			res.Error = err.Error()
-			return res
-		}
-		re, err := regexp.Compile(cr.Condition)
-		if err != nil {
-			res.Error = fmt.Sprintf("regex %q is not valid RE2 syntax (look-around and back-references are not supported): %v", cr.Condition, err)
+			res.Error = fmt.Sprintf("regex %q is not valid RE2 syntax (look-around and back-references are not supported): %v", cond, err)
 			return res
 		}
 		s := stringify(subject)
@@ -64,22 +96,65 @@ func (x *run) evalCriterion(cr *arazzo.Criterion, c *expr.Context) CriterionResu
 		if !res.Passed {
 			res.Seen = fmt.Sprintf("%s = %s", cr.Context, preview(s))
 		}
-		return res
-	default:
-		res.Error = fmt.Sprintf("criterion type %q is not supported yet", cr.Type)
-		return res
+	case langJSONPath:
+		p, err := compileJSONPath(cond)
+		if err != nil {
+			res.Error = err.Error()
+			return res
+		}
+		tree := jsonTree(subject)
+		switch tree.(type) {
+		case map[string]any, []any:
+		default:
+			res.Error = fmt.Sprintf("jsonpath needs a JSON object or array as its context, but %s is %s", cr.Context, kindOf(tree))
+			return res
+		}
+		res.Passed = len(matchJSONPath(p, cond, tree)) > 0
+		if !res.Passed {
+			res.Seen = fmt.Sprintf("%s selects nothing in %s = %s", cond, cr.Context, preview(stringify(tree)))
+		}
+	case langXPath:
+		doc, err := parseXML(subject)
+		if err != nil {
+			res.Error = err.Error()
+			return res
+		}
+		xe, err := compileXPath(cond)
+		if err != nil {
+			res.Error = err.Error()
+			return res
+		}
+		v, err := evalXPath(xe, doc)
+		if err != nil {
+			res.Error = err.Error()
+			return res
+		}
+		res.Passed = effectiveBoolean(v)
+		if !res.Passed {
+			res.Seen = fmt.Sprintf("%s gave %v on %s", cond, v, cr.Context)
+		}
 	}
+	return res
 }
 
+// criterionContext evaluates a criterion's context; null and absent values are errors, since
+// a query on nothing fails (CRIT-02, CRIT-04 to CRIT-06).
 func criterionContext(cr *arazzo.Criterion, c *expr.Context) (any, error) {
 	if cr.Context == "" {
-		return nil, fmt.Errorf("a %s criterion needs a context such as $response.body", cr.Type)
+		return nil, fmt.Errorf("a %s criterion needs a context such as $response.body (CRIT-02)", cr.Type)
 	}
 	e, err := expr.Parse(cr.Context)
 	if err != nil {
 		return nil, fmt.Errorf("context %q: %w", cr.Context, err)
 	}
-	return e.Eval(c)
+	v, err := e.Eval(c)
+	if err != nil {
+		return nil, fmt.Errorf("context %w: %w", errNoContext, err)
+	}
+	if v == nil {
+		return nil, fmt.Errorf("context %s is null: %w", cr.Context, errNoContext)
+	}
+	return v, nil
 }
 
 func preview(s string) string {

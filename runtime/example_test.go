@@ -20,7 +20,7 @@ func ExampleRunner_Run() {
 		log.Fatal(err)
 	}
 	res, err := r.Run(context.Background(), doc, runtime.RunOptions{
-		Inputs: map[string]any{"status": "available"},
+		Inputs: map[string]any{"status": "available", "apiKey": "demo"}, // the mock checks the key is sent
 		Mock:   true,
 	})
 	if err != nil {

@@ -21,11 +21,18 @@ type run struct {
 	workflows map[string]expr.WorkflowValues
 	srcFields map[string]map[string]any
 	comps     map[string]map[string]any
+	// last is the context of the latest HTTP exchange, read by a workflowId step (AMB-06).
+	last *expr.Context
+	// stack lists the workflows being executed, outermost first, to name a call loop.
+	stack []string
+	// done records the steps that completed successfully, as workflowId + "\x00" + stepId,
+	// for step dependsOn (STEP-16).
+	done map[string]bool
 }
 
 func (r *Runner) execute(ctx context.Context, p *plan) (*Result, error) {
 	res := &Result{Document: p.doc.File, Success: true, Workflows: []*WorkflowResult{}, Mocked: p.opts.Mock}
-	x := &run{r: r, p: p, result: res, workflows: map[string]expr.WorkflowValues{}}
+	x := &run{r: r, p: p, result: res, workflows: map[string]expr.WorkflowValues{}, done: map[string]bool{}}
 	x.srcFields = map[string]map[string]any{}
 	for _, sd := range p.doc.SourceDescriptions {
 		x.srcFields[sd.Name] = map[string]any{"name": sd.Name, "url": sd.URL, "type": sd.Type}
@@ -57,6 +64,16 @@ func componentValues(c *arazzo.Components) map[string]map[string]any {
 		params[k] = map[string]any{"name": v.Name, "in": v.In, "value": v.Value}
 	}
 	out["parameters"] = params
+	succ := map[string]any{}
+	for k, v := range c.SuccessActions {
+		succ[k] = map[string]any{"name": v.Name, "type": v.Type}
+	}
+	out["successActions"] = succ
+	fail := map[string]any{}
+	for k, v := range c.FailureActions {
+		fail[k] = map[string]any{"name": v.Name, "type": v.Type}
+	}
+	out["failureActions"] = fail
 	return out
 }
 
@@ -84,8 +101,11 @@ func (x *run) runWorkflow(ctx context.Context, wf *arazzo.Workflow, inputs map[s
 	start := time.Now()
 	wr := &WorkflowResult{WorkflowID: wf.WorkflowID, Outputs: map[string]any{}, Steps: []*StepResult{}}
 	defer func() { wr.DurationMs = ms(time.Since(start)) }()
+	x.stack = append(x.stack, wf.WorkflowID)
+	defer func() { x.stack = x.stack[:len(x.stack)-1] }()
 	if depth > x.p.opts.MaxDepth {
-		wr.Error = fmt.Sprintf("workflow %q: %v (%d): look for workflows that call each other", wf.WorkflowID, ErrMaxDepth, x.p.opts.MaxDepth)
+		wr.Error = fmt.Sprintf("workflow %q: %v (%d) in the calls %s: look for workflows that call each other",
+			wf.WorkflowID, ErrMaxDepth, x.p.opts.MaxDepth, loopOf(x.stack))
 		return wr
 	}
 	if inputs == nil {
@@ -95,20 +115,36 @@ func (x *run) runWorkflow(ctx context.Context, wf *arazzo.Workflow, inputs map[s
 	x.workflows[wf.WorkflowID] = expr.WorkflowValues{Inputs: inputs, Outputs: map[string]any{}}
 
 	success, errMsg := true, ""
+	order := x.p.stepOrder(wf) // positions of the steps in execution order (STEP-17)
+	var trail []string         // the steps run so far, to name a loop
 	i := 0
-	for i < len(wf.Steps) {
+	for i < len(order) {
+		step := wf.Steps[order[i]]
 		if ctx.Err() != nil {
-			success, errMsg = false, fmt.Sprintf("interrupted before step %q", wf.Steps[i].StepID)
+			success, errMsg = false, fmt.Sprintf("interrupted before step %q", step.StepID)
 			break
 		}
-		step := wf.Steps[i]
+		trail = append(trail, step.StepID)
 		if x.steps >= x.p.opts.MaxSteps {
 			success = false
-			errMsg = fmt.Sprintf("step %q: %v (%d): a goto loop without an exit? raise --max-steps if the loop is meant", step.StepID, ErrMaxSteps, x.p.opts.MaxSteps)
+			errMsg = fmt.Sprintf("step %q: %v (%d) in the loop %s: give the loop an exit, or raise --max-steps if it is meant",
+				step.StepID, ErrMaxSteps, x.p.opts.MaxSteps, loopOf(trail))
 			break
 		}
 		x.steps++
-		sr, next := x.runStep(ctx, st, step)
+		var (
+			sr   *StepResult
+			next next
+		)
+		if err := x.checkStepDependsOn(st, step); err != nil {
+			sr = &StepResult{StepID: step.StepID, Outputs: map[string]any{}, Attempts: 0, Error: err.Error()}
+			next.kind = failWorkflow
+		} else {
+			sr, next = x.runStep(ctx, st, step)
+		}
+		if sr.Success {
+			x.done[wf.WorkflowID+"\x00"+step.StepID] = true
+		}
 		wr.Steps = append(wr.Steps, sr)
 		if x.p.opts.Observer != nil {
 			x.p.opts.Observer(wf.WorkflowID, sr)
@@ -117,9 +153,9 @@ func (x *run) runWorkflow(ctx context.Context, wf *arazzo.Workflow, inputs map[s
 		case nextStep:
 			i++
 		case gotoStep:
-			i = wf.StepIndex(next.target)
+			i = indexOfInt(order, wf.StepIndex(next.target))
 		case endWorkflow:
-			i = len(wf.Steps)
+			i = len(order)
 			if !sr.Success {
 				success, errMsg = false, sr.Error
 			}
@@ -135,7 +171,7 @@ func (x *run) runWorkflow(ctx context.Context, wf *arazzo.Workflow, inputs map[s
 			return wr
 		case failWorkflow:
 			success, errMsg = false, sr.Error
-			i = len(wf.Steps)
+			i = len(order)
 		}
 	}
 	wr.Success = success
@@ -156,6 +192,56 @@ func (x *run) runWorkflow(ctx context.Context, wf *arazzo.Workflow, inputs map[s
 	}
 	x.workflows[wf.WorkflowID] = expr.WorkflowValues{Inputs: inputs, Outputs: wr.Outputs}
 	return wr
+}
+
+// loopOf names the loop at the end of a trail of ids: from the previous visit of the last id
+// to it, e.g. "poll -> wait -> poll"; without a repeat, the last few ids.
+func loopOf(trail []string) string {
+	if len(trail) == 0 {
+		return ""
+	}
+	last := trail[len(trail)-1]
+	from := max(0, len(trail)-5)
+	for j := len(trail) - 2; j >= 0; j-- {
+		if trail[j] == last {
+			from = j
+			break
+		}
+	}
+	return strings.Join(trail[from:], " -> ")
+}
+
+func indexOfInt(s []int, v int) int {
+	for i, e := range s {
+		if e == v {
+			return i
+		}
+	}
+	return len(s)
+}
+
+// checkStepDependsOn checks that the steps a 1.1 step dependsOn have completed (STEP-16): it
+// only checks, it never runs them.
+func (x *run) checkStepDependsOn(st *wfState, step *arazzo.Step) error {
+	for _, dep := range step.DependsOn {
+		wfID, stepID := st.wf.WorkflowID, dep
+		if rest, ok := strings.CutPrefix(dep, "$workflows."); ok {
+			w, s, found := strings.Cut(rest, ".steps.")
+			if !found {
+				return fmt.Errorf("step %q: dependsOn %q must be a stepId or $workflows.WORKFLOW.steps.STEP", step.StepID, dep)
+			}
+			wfID, stepID = w, s
+		} else if strings.HasPrefix(dep, "$sourceDescriptions.") {
+			return fmt.Errorf("step %q: dependsOn %q names a step of another Arazzo document, which this runner does not run", step.StepID, dep)
+		}
+		if !x.done[wfID+"\x00"+stepID] {
+			if wfID == st.wf.WorkflowID {
+				return fmt.Errorf("step %q: dependsOn step %q, which has not completed", step.StepID, stepID)
+			}
+			return fmt.Errorf("step %q: dependsOn step %q of workflow %q, which has not completed: add %q to the workflow's dependsOn", step.StepID, stepID, wfID, wfID)
+		}
+	}
+	return nil
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -277,12 +363,17 @@ func (x *run) gotoNext(ctx context.Context, st *wfState, sr *StepResult, stepID,
 		return sr, next{kind: failWorkflow}
 	}
 	in, err := x.workflowInputs(st, params, c)
+	if err == nil && len(params) == 0 && x.p.doc.MinorVersion() == "1.0" {
+		// AMB-05: 1.0 has no action parameters, so the target gets the current workflow's
+		// inputs by name; in 1.1 its inputs are exactly the action's parameters (SACT-06).
+		in = st.inputs
+	}
+	if err == nil {
+		err = x.checkCalledInputs(x.p.doc.Workflow(target), in)
+	}
 	if err != nil {
 		sr.Success, sr.Error = false, fmt.Sprintf("step %q: goto workflow %q: %v", sr.StepID, target, err)
 		return sr, next{kind: failWorkflow}
-	}
-	if len(params) == 0 {
-		in = st.inputs // 1.0 has no action parameters: pass the current inputs on by name
 	}
 	sr.Action = "goto:" + target
 	return sr, next{kind: gotoWorkflow, target: target, inputs: in}
@@ -307,6 +398,12 @@ func (x *run) runRetryTarget(ctx context.Context, st *wfState, a *arazzo.Failure
 		return fmt.Sprintf("unknown workflow %q", a.WorkflowID)
 	}
 	in, err := x.workflowInputs(st, a.Parameters, c)
+	if err == nil && len(a.Parameters) == 0 && x.p.doc.MinorVersion() == "1.0" {
+		in = st.inputs // as for goto (AMB-05)
+	}
+	if err == nil {
+		err = x.checkCalledInputs(w, in)
+	}
 	if err != nil {
 		return err.Error()
 	}
@@ -357,8 +454,57 @@ func (x *run) evalValue(v any, c *expr.Context) (any, error) {
 			return nil, err
 		}
 		return tpl.Eval(c)
-	case map[string]any, []any:
+	case map[string]any:
+		if sel, ok := asSelector(t); ok {
+			return evalSelector(sel, c)
+		}
+		if hasSelector(t) {
+			out := make(map[string]any, len(t))
+			for k, e := range t {
+				r, err := x.evalValue(e, c)
+				if err != nil {
+					return nil, fmt.Errorf("at %s: %w", k, err)
+				}
+				out[k] = r
+			}
+			return out, nil
+		}
+		return expr.EvalValue(t, c)
+	case []any:
+		if hasSelector(t) {
+			out := make([]any, len(t))
+			for i, e := range t {
+				r, err := x.evalValue(e, c)
+				if err != nil {
+					return nil, fmt.Errorf("at %d: %w", i, err)
+				}
+				out[i] = r
+			}
+			return out, nil
+		}
 		return expr.EvalValue(t, c)
 	}
 	return v, nil
+}
+
+// hasSelector reports whether a payload holds a Selector Object at any depth (SEL-04).
+func hasSelector(v any) bool {
+	switch t := v.(type) {
+	case map[string]any:
+		if _, ok := asSelector(t); ok {
+			return true
+		}
+		for _, e := range t {
+			if hasSelector(e) {
+				return true
+			}
+		}
+	case []any:
+		for _, e := range t {
+			if hasSelector(e) {
+				return true
+			}
+		}
+	}
+	return false
 }

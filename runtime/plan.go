@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/arazzo-runner/arazzo/arazzo"
@@ -24,6 +25,12 @@ const (
 	RuleUnsupportedSource = "unsupported-source"
 	RuleAsyncStep         = "async-not-supported"
 	RuleNoTarget          = "step-without-target"
+	// RuleUnsupportedVersion, RuleSelfFragment, RuleStepOrder and RuleForwardReference are
+	// findings of checkDocument and of step ordering.
+	RuleUnsupportedVersion = "unsupported-version"
+	RuleSelfFragment       = "self-fragment"
+	RuleStepOrder          = "step-depends-on-cycle"
+	RuleForwardReference   = "forward-step-reference"
 )
 
 // source is one loaded source description.
@@ -51,6 +58,21 @@ type plan struct {
 	conds    map[string]*expr.Condition
 	warnings []string
 	closers  []func()
+	// orders holds the execution order of each workflow's steps, as positions in Steps, when it
+	// differs from the array order (1.1 dependsOn, STEP-17).
+	orders map[*arazzo.Workflow][]int
+}
+
+// stepOrder returns the positions of wf's steps in the order they run.
+func (p *plan) stepOrder(wf *arazzo.Workflow) []int {
+	if o, ok := p.orders[wf]; ok {
+		return o
+	}
+	o := make([]int, len(wf.Steps))
+	for i := range o {
+		o[i] = i
+	}
+	return o
 }
 
 func (p *plan) close() {
@@ -66,9 +88,12 @@ func (p *plan) diag(pos arazzo.Pos, rule, format string, args ...any) arazzo.Dia
 
 func (r *Runner) plan(ctx context.Context, doc *arazzo.Document, opts *RunOptions) (*plan, error) {
 	p := &plan{doc: doc, opts: opts, sources: map[string]*source{}, bound: map[*arazzo.Step]*boundStep{},
-		conds: map[string]*expr.Condition{}, inputs: map[string]map[string]any{}}
+		conds: map[string]*expr.Condition{}, inputs: map[string]map[string]any{}, orders: map[*arazzo.Workflow][]int{}}
 	for _, w := range doc.Warnings {
 		p.warnings = append(p.warnings, w.Error())
+	}
+	if err := p.checkDocument(); err != nil {
+		return nil, err
 	}
 	if err := p.checkOptions(); err != nil {
 		return nil, err
@@ -95,6 +120,22 @@ func (r *Runner) plan(ctx context.Context, doc *arazzo.Document, opts *RunOption
 		return nil, &SetupError{Err: diags}
 	}
 	return p, nil
+}
+
+// checkDocument refuses documents whose version this runner does not implement (GEN-02,
+// DOC-01) and a `$self` with a fragment (DOC-06), before anything is loaded.
+func (p *plan) checkDocument() error {
+	switch p.doc.MinorVersion() {
+	case "1.0", "1.1":
+	default:
+		return &SetupError{Err: arazzo.Diagnostics{p.diag(p.doc.Pos, RuleUnsupportedVersion,
+			"arazzo version %q is not supported: use 1.0.x or 1.1.x", p.doc.Arazzo)}}
+	}
+	if strings.Contains(p.doc.Self, "#") {
+		return &SetupError{Err: arazzo.Diagnostics{p.diag(p.doc.Pos, RuleSelfFragment,
+			"$self %q must not contain a fragment: remove the part from #", p.doc.Self)}}
+	}
+	return nil
 }
 
 func (p *plan) checkOptions() error {
@@ -248,6 +289,9 @@ func (p *plan) sourceLocation(sd *arazzo.SourceDescription) string {
 		return loc
 	}
 	base := p.doc.File
+	if self := p.selfBase(); self != "" {
+		base = self
+	}
 	if bu, err := url.Parse(base); err == nil && (bu.Scheme == "http" || bu.Scheme == "https") {
 		if ref, err := url.Parse(loc); err == nil {
 			return bu.ResolveReference(ref).String()
@@ -260,6 +304,41 @@ func (p *plan) sourceLocation(sd *arazzo.SourceDescription) string {
 	return filepath.Join(filepath.Dir(base), filepath.FromSlash(loc))
 }
 
+// selfBase is the base URI `$self` gives (GEN-12): an absolute `$self` as is, a relative one
+// resolved against the document's location. Empty when the document has no `$self`.
+func (p *plan) selfBase() string {
+	if p.doc.Self == "" {
+		return ""
+	}
+	self, err := url.Parse(p.doc.Self)
+	if err != nil {
+		return ""
+	}
+	if self.IsAbs() {
+		if self.Scheme == "file" {
+			return self.Path
+		}
+		return self.String()
+	}
+	file := p.doc.File
+	if fu, err := url.Parse(file); err == nil && (fu.Scheme == "http" || fu.Scheme == "https") {
+		return fu.ResolveReference(self).String()
+	}
+	if file == "" || file == "-" {
+		return filepath.FromSlash(self.Path)
+	}
+	return filepath.Join(filepath.Dir(file), filepath.FromSlash(self.Path))
+}
+
+// retrievalLocation resolves a source url against the document's own location, ignoring
+// `$self`: the fallback GEN-11 allows when the `$self`-based location does not load.
+func (p *plan) retrievalLocation(sd *arazzo.SourceDescription) string {
+	saved := p.doc.Self
+	p.doc.Self = ""
+	defer func() { p.doc.Self = saved }()
+	return p.sourceLocation(sd)
+}
+
 func (r *Runner) loadSources(ctx context.Context, p *plan, need map[string]bool) error {
 	var diags arazzo.Diagnostics
 	for _, sd := range p.doc.SourceDescriptions {
@@ -268,6 +347,12 @@ func (r *Runner) loadSources(ctx context.Context, p *plan, need map[string]bool)
 		}
 		loc := p.sourceLocation(sd)
 		desc, err := r.loader.Load(ctx, loc)
+		if alt := p.retrievalLocation(sd); err != nil && ctx.Err() == nil && p.doc.Self != "" && alt != loc {
+			if d2, err2 := r.loader.Load(ctx, alt); err2 == nil {
+				p.warnings = append(p.warnings, fmt.Sprintf("source %q did not load from %s (its url resolved against $self): loaded %s instead", sd.Name, loc, alt))
+				desc, err = d2, nil
+			}
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
@@ -304,7 +389,16 @@ func (p *plan) bindWorkflow(wf *arazzo.Workflow) arazzo.Diagnostics {
 	var diags arazzo.Diagnostics
 	for _, s := range wf.Steps {
 		switch {
+		case p.isAsyncStep(s):
+			// ASYNC-01 to ASYNC-09: AsyncAPI steps are parsed and validated, but this runner
+			// has no message broker client, so a run that would reach one stops before any
+			// request is sent.
+			diags = append(diags, p.diag(s.Pos, RuleAsyncStep, "step %q of workflow %q is an AsyncAPI step (action %q), which this runner does not execute: run a workflow without AsyncAPI steps", s.StepID, wf.WorkflowID, s.Action))
 		case s.WorkflowID != "":
+			if name, id, ok := arazzoSourceRef(p.doc, s.WorkflowID); ok {
+				diags = append(diags, p.diag(s.Pos, RuleUnsupportedSource, "step %q calls workflow %q of the Arazzo source %q, which this runner does not run yet: copy the workflow into this document", s.StepID, id, name))
+				continue
+			}
 			if p.doc.Workflow(s.WorkflowID) == nil {
 				diags = append(diags, p.diag(s.Pos, RuleUnknownWorkflow, "step %q calls unknown workflow %q (the document has %s)", s.StepID, s.WorkflowID, p.workflowIDs()))
 			}
@@ -315,14 +409,160 @@ func (p *plan) bindWorkflow(wf *arazzo.Workflow) arazzo.Diagnostics {
 				continue
 			}
 			p.bound[s] = b
-		case s.ChannelPath != "" || s.Action != "":
-			diags = append(diags, p.diag(s.Pos, RuleAsyncStep, "step %q is an AsyncAPI step, which this runner does not execute yet", s.StepID))
 		default:
 			diags = append(diags, p.diag(s.Pos, RuleNoTarget, "step %q has none of operationId, operationPath or workflowId: give it one", s.StepID))
 		}
 		diags = append(diags, p.compileCriteria(s)...)
 	}
+	if d := p.orderSteps(wf); d != nil {
+		diags = append(diags, *d)
+	}
 	return diags
+}
+
+// arazzoSourceRef reads `$sourceDescriptions.NAME.ID` where NAME is an arazzo source.
+func arazzoSourceRef(doc *arazzo.Document, ref string) (name, id string, ok bool) {
+	rest, found := strings.CutPrefix(ref, "$sourceDescriptions.")
+	if !found {
+		return "", "", false
+	}
+	name, id, _ = strings.Cut(rest, ".")
+	sd := doc.SourceDescription(name)
+	return name, id, sd != nil && sd.Type == "arazzo"
+}
+
+// isAsyncStep reports whether a step targets an AsyncAPI operation: it has a channelPath or an
+// action, or its operationId names an asyncapi source.
+func (p *plan) isAsyncStep(s *arazzo.Step) bool {
+	if s.ChannelPath != "" || s.Action != "" || s.CorrelationID != "" {
+		return true
+	}
+	if rest, ok := strings.CutPrefix(s.OperationID, "$sourceDescriptions."); ok {
+		name, _, _ := strings.Cut(rest, ".")
+		if sd := p.doc.SourceDescription(name); sd != nil && sd.Type == "asyncapi" {
+			return true
+		}
+	}
+	return false
+}
+
+var stepRefRe = regexp.MustCompile(`\$steps\.([A-Za-z0-9_\-]+)\.`)
+
+// stepRefs lists the steps of wf whose outputs a step reads through $steps.<id>.outputs (its
+// implicit dependencies, STEP-17), by position, leaving out the step itself.
+func stepRefs(wf *arazzo.Workflow, s *arazzo.Step) []int {
+	var out []int
+	seen := map[int]bool{}
+	var walk func(v any)
+	walk = func(v any) {
+		switch t := v.(type) {
+		case string:
+			for _, m := range stepRefRe.FindAllStringSubmatch(t, -1) {
+				if i := wf.StepIndex(m[1]); i >= 0 && m[1] != s.StepID && !seen[i] {
+					seen[i] = true
+					out = append(out, i)
+				}
+			}
+		case map[string]any:
+			for _, e := range t {
+				walk(e)
+			}
+		case []any:
+			for _, e := range t {
+				walk(e)
+			}
+		case *arazzo.Selector:
+			walk(t.Context)
+		}
+	}
+	for _, prm := range s.Parameters {
+		walk(prm.Value)
+		if prm.Ref != nil {
+			walk(prm.Ref.Value)
+		}
+	}
+	if s.RequestBody != nil {
+		walk(s.RequestBody.Payload)
+		for _, r := range s.RequestBody.Replacements {
+			walk(r.Value)
+		}
+	}
+	for _, c := range s.SuccessCriteria {
+		walk(c.Condition)
+		walk(c.Context)
+	}
+	return out
+}
+
+// orderSteps decides the order of wf's steps (STEP-16, STEP-17). Without any step dependsOn
+// the array order stands (STEP-18), and in a 1.1 document a step that reads the outputs of a
+// later step is reported as a warning. With dependsOn, steps run in array order except that
+// each runs after the steps it dependsOn and the steps whose outputs it reads; a cycle is an
+// error naming it.
+func (p *plan) orderSteps(wf *arazzo.Workflow) *arazzo.Diagnostic {
+	uses := false
+	for _, s := range wf.Steps {
+		if len(s.DependsOn) > 0 {
+			uses = true
+		}
+	}
+	if !uses {
+		if p.doc.MinorVersion() == "1.1" {
+			for i, s := range wf.Steps {
+				for _, j := range stepRefs(wf, s) {
+					if j > i {
+						p.warnings = append(p.warnings, fmt.Sprintf("workflow %q: step %q reads the outputs of the later step %q: move it after that step or add dependsOn [%s] [%s]",
+							wf.WorkflowID, s.StepID, wf.Steps[j].StepID, wf.Steps[j].StepID, RuleForwardReference))
+					}
+				}
+			}
+		}
+		return nil
+	}
+	deps := make([][]int, len(wf.Steps))
+	for i, s := range wf.Steps {
+		deps[i] = stepRefs(wf, s)
+		for _, d := range s.DependsOn {
+			if j := wf.StepIndex(d); j >= 0 && j != i {
+				deps[i] = append(deps[i], j)
+			}
+		}
+	}
+	order := make([]int, 0, len(wf.Steps))
+	placed := make([]bool, len(wf.Steps))
+	for len(order) < len(wf.Steps) {
+		progress := false
+		for i := range wf.Steps {
+			if placed[i] {
+				continue
+			}
+			ready := true
+			for _, j := range deps[i] {
+				if !placed[j] {
+					ready = false
+					break
+				}
+			}
+			if ready {
+				placed[i], progress = true, true
+				order = append(order, i)
+				break // restart from the first step, so the array order wins among ready steps
+			}
+		}
+		if !progress {
+			var stuck []string
+			for i, s := range wf.Steps {
+				if !placed[i] {
+					stuck = append(stuck, s.StepID)
+				}
+			}
+			d := p.diag(wf.Pos, RuleStepOrder, "workflow %q: steps %s depend on each other in a cycle (dependsOn or $steps references): break the cycle",
+				wf.WorkflowID, strings.Join(stuck, ", "))
+			return &d
+		}
+	}
+	p.orders[wf] = order
+	return nil
 }
 
 func (p *plan) bindOperation(s *arazzo.Step) (*boundStep, *arazzo.Diagnostic) {

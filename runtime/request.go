@@ -48,6 +48,7 @@ type request struct {
 	query   map[string]string
 	bodyVal any
 	secrets []string
+	client  *http.Client // the source's own client (RunOptions.Clients), nil for the Runner's
 }
 
 // attempt runs one attempt of a step: the request (or the called workflow) and its success
@@ -65,6 +66,7 @@ func (x *run) attempt(ctx context.Context, st *wfState, step *arazzo.Step, sr *S
 	if err != nil {
 		return fail(err)
 	}
+	req.client = x.p.opts.Clients[b.src.sd.Name]
 	sr.Method, sr.URL = req.method, req.url.String()
 	c.Method, c.URL = req.method, req.url.String()
 	c.Request = &expr.Message{Header: req.header, Query: req.query, Path: req.path, Body: req.bodyVal}
@@ -85,14 +87,46 @@ func (x *run) attempt(ctx context.Context, st *wfState, step *arazzo.Step, sr *S
 	sr.StatusCode = resp.status
 	c.StatusCode = resp.status
 	c.Response = &expr.Message{Header: resp.header, Body: resp.body}
+	x.last = c
 
 	results, failed := x.evalCriteria(step.SuccessCriteria, c)
 	sr.Criteria = results
 	if failed != nil {
 		return outcome{ctx: c, failure: &StepError{WorkflowID: st.wf.WorkflowID, StepID: step.StepID,
-			Criterion: failed.Condition, Seen: failed.Seen, StatusCode: resp.status, Err: errorOrNil(failed.Error)}}
+			Criterion: failed.Condition, Seen: failed.Seen, StatusCode: resp.status,
+			Err: withProblemDetail(errorOrNil(failed.Error), resp)}}
 	}
 	return outcome{ctx: c}
+}
+
+// maxProblemDetail caps the problem detail a StepError quotes.
+const maxProblemDetail = 300
+
+// withProblemDetail adds to err the detail of an application/problem+json response (RFC 9457),
+// such as the mock answers a request that breaks its OpenAPI description with, so that a failed
+// step says why the server refused it. The detail is kept to one line of bounded length.
+func withProblemDetail(err error, resp *response) error {
+	mt, _, _ := mime.ParseMediaType(resp.header.Get("Content-Type"))
+	obj, ok := resp.body.(map[string]any)
+	if mt != "application/problem+json" || !ok {
+		return err
+	}
+	detail, _ := obj["detail"].(string)
+	if detail == "" {
+		detail, _ = obj["title"].(string)
+	}
+	detail, _, _ = strings.Cut(strings.TrimSpace(detail), "\n")
+	if len(detail) > maxProblemDetail {
+		detail = strings.ToValidUTF8(detail[:maxProblemDetail], "") + "…"
+	}
+	switch {
+	case detail == "":
+		return err
+	case err == nil:
+		return fmt.Errorf("the server answered: %s", detail)
+	default:
+		return fmt.Errorf("%w; the server answered: %s", err, detail)
+	}
 }
 
 func errorOrNil(s string) error {
@@ -108,12 +142,31 @@ func (x *run) attemptWorkflow(ctx context.Context, st *wfState, step *arazzo.Ste
 	c := x.baseContext(st)
 	sr.WorkflowID = step.WorkflowID
 	target := x.p.doc.Workflow(resolveWorkflowRef(step.WorkflowID))
-	in, err := x.workflowInputs(st, x.effectiveParams(st, step), c)
+	in, err := x.workflowInputs(st, x.inputParams(st, step), c)
+	if err == nil {
+		err = x.checkCalledInputs(target, in)
+	}
 	if err != nil {
 		return outcome{ctx: c, failure: &StepError{WorkflowID: st.wf.WorkflowID, StepID: step.StepID, Err: err}}
 	}
-	sub := x.runWorkflow(ctx, target, in, st.depth+1)
+	wctx := ctx
+	if step.Timeout > 0 { // STEP-15: the whole called workflow must finish in time
+		var cancel context.CancelFunc
+		wctx, cancel = context.WithTimeout(ctx, time.Duration(step.Timeout)*time.Millisecond)
+		defer cancel()
+	}
+	x.last = nil
+	sub := x.runWorkflow(wctx, target, in, st.depth+1)
 	c.Outputs = sub.Outputs
+	// AMB-06: $statusCode and $response are those of the called workflow's last HTTP exchange,
+	// so criteria such as the pet-coupons example's `$statusCode == 200` read something real.
+	if x.last != nil {
+		c.StatusCode, c.Response, c.Request, c.URL, c.Method = x.last.StatusCode, x.last.Response, x.last.Request, x.last.URL, x.last.Method
+	}
+	if ctx.Err() == nil && wctx.Err() != nil {
+		return outcome{ctx: c, failure: &StepError{WorkflowID: st.wf.WorkflowID, StepID: step.StepID,
+			Err: fmt.Errorf("workflow %q did not finish within the step timeout of %dms", target.WorkflowID, step.Timeout)}}
+	}
 	if !sub.Success {
 		return outcome{ctx: c, failure: &StepError{WorkflowID: st.wf.WorkflowID, StepID: step.StepID,
 			Err: fmt.Errorf("workflow %q failed: %s", target.WorkflowID, sub.Error)}}
@@ -144,6 +197,40 @@ func (x *run) workflowInputs(st *wfState, params []*arazzo.Parameter, c *expr.Co
 	return in, nil
 }
 
+// inputParams lists the parameters that become a called workflow's inputs (PARAM-03): the
+// step's, then the workflow-level ones without `in` whose name the step did not set. AMB-02:
+// workflow-level parameters that carry an `in` are meant for HTTP operations and are not
+// passed to a called workflow.
+func (x *run) inputParams(st *wfState, step *arazzo.Step) []*arazzo.Parameter {
+	out := append([]*arazzo.Parameter(nil), step.Parameters...)
+	seen := map[string]bool{}
+	for _, p := range step.Parameters {
+		if r, err := x.resolveParam(p); err == nil {
+			seen[r.Name] = true
+		}
+	}
+	for _, p := range st.wf.Parameters {
+		r, err := x.resolveParam(p)
+		if err != nil {
+			out = append(out, p) // reported when used
+			continue
+		}
+		if r.In == "" && !seen[r.Name] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// checkCalledInputs checks the inputs a step or action passes to a workflow against that
+// workflow's inputs schema, as top-level inputs are checked before the run.
+func (x *run) checkCalledInputs(wf *arazzo.Workflow, in map[string]any) error {
+	if problems := checkInputs(x.p.doc, wf, in); len(problems) > 0 {
+		return &InputError{WorkflowID: wf.WorkflowID, Problems: problems}
+	}
+	return nil
+}
+
 // resolveParam follows a Reusable Object to its component parameter, applying its value override.
 func (x *run) resolveParam(prm *arazzo.Parameter) (*arazzo.Parameter, error) {
 	if prm.Ref == nil {
@@ -171,7 +258,7 @@ func (x *run) effectiveParams(st *wfState, step *arazzo.Step) []*arazzo.Paramete
 	seen := map[string]bool{}
 	for _, p := range step.Parameters {
 		if r, err := x.resolveParam(p); err == nil {
-			seen[r.In+"\x00"+r.Name] = true
+			seen[paramKey(r)] = true
 		}
 	}
 	for _, p := range st.wf.Parameters {
@@ -180,11 +267,20 @@ func (x *run) effectiveParams(st *wfState, step *arazzo.Step) []*arazzo.Paramete
 			out = append(out, p) // reported when used
 			continue
 		}
-		if !seen[r.In+"\x00"+r.Name] {
+		if !seen[paramKey(r)] {
 			out = append(out, p)
 		}
 	}
 	return out
+}
+
+// paramKey is a parameter's identity: name and location, with header names compared without
+// case (PARAM-02, PARAM-07).
+func paramKey(p *arazzo.Parameter) string {
+	if p.In == "header" {
+		return p.In + "\x00" + strings.ToLower(p.Name)
+	}
+	return p.In + "\x00" + p.Name
 }
 
 func (x *run) buildRequest(st *wfState, step *arazzo.Step, b *boundStep, c *expr.Context) (*request, error) {
@@ -192,6 +288,7 @@ func (x *run) buildRequest(st *wfState, step *arazzo.Step, b *boundStep, c *expr
 	req := &request{method: op.Method, header: http.Header{}, path: map[string]string{}, query: map[string]string{}}
 	pathStr := op.Path
 	query := url.Values{}
+	rawQuery := "" // a querystring parameter that is not form text
 	var cookies []string
 	set := map[string]bool{} // in+name set by the step, never overridden by credentials
 	for _, prm := range x.effectiveParams(st, step) {
@@ -228,10 +325,23 @@ func (x *run) buildRequest(st *wfState, step *arazzo.Step, b *boundStep, c *expr
 			serializeQuery(query, p.Name, v, style, explode)
 			req.query[p.Name] = stringify(v)
 		case "querystring":
-			qs := stringify(v)
-			parsed, err := url.ParseQuery(strings.TrimPrefix(qs, "?"))
+			// PARAM-09: the value is the whole query string. Form text (a=1&b=2) and objects are
+			// sent as form fields; any other text (JSON such as {"filter":"active"}) is sent
+			// percent-encoded as the entire query.
+			if m, ok := v.(map[string]any); ok {
+				for _, k := range sortedKeys(m) {
+					serializeQuery(query, k, m[k], "form", true)
+				}
+				break
+			}
+			qs := strings.TrimPrefix(stringify(v), "?")
+			if t := strings.TrimSpace(qs); strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
+				rawQuery = url.QueryEscape(qs)
+				break
+			}
+			parsed, err := url.ParseQuery(qs)
 			if err != nil {
-				return nil, fmt.Errorf("querystring parameter %q: %w", p.Name, err)
+				return nil, fmt.Errorf("querystring parameter %q is not form-encoded text: %w", p.Name, err)
 			}
 			for k, vs := range parsed {
 				query[k] = append(query[k], vs...)
@@ -258,6 +368,12 @@ func (x *run) buildRequest(st *wfState, step *arazzo.Step, b *boundStep, c *expr
 			q[k] = append(q[k], vs...)
 		}
 		u.RawQuery = q.Encode()
+	}
+	if rawQuery != "" {
+		if u.RawQuery != "" {
+			u.RawQuery += "&"
+		}
+		u.RawQuery += rawQuery
 	}
 	req.url = u
 	if err := x.applySecurity(st, step, b, req, set, &cookies); err != nil {
@@ -462,15 +578,7 @@ func (x *run) buildBody(rb *arazzo.RequestBody, op *openapi.Operation, req *requ
 		if err != nil {
 			return fmt.Errorf("replacement %d (%s): %w", i+1, r.Target, err)
 		}
-		if r.TargetSelectorType != "" && r.TargetSelectorType != "jsonpointer" {
-			return fmt.Errorf("replacement %d: target selector type %q is not supported yet", i+1, r.TargetSelectorType)
-		}
-		ptr, err := expr.ParsePointer(strings.TrimPrefix(r.Target, "#"))
-		if err != nil {
-			return fmt.Errorf("replacement %d: target %q: %w", i+1, r.Target, err)
-		}
-		payload, err = ptr.Set(payload, v)
-		if err != nil {
+		if payload, err = replace(payload, r, v, mt); err != nil {
 			return fmt.Errorf("replacement %d: target %q: %w", i+1, r.Target, err)
 		}
 	}
@@ -574,7 +682,11 @@ func (x *run) send(ctx context.Context, req *request, timeout time.Duration) (*E
 	if hreq.Header.Get("User-Agent") == "" {
 		hreq.Header.Set("User-Agent", "arazzo-runner")
 	}
-	resp, err := x.r.client.Do(hreq)
+	client := x.r.client
+	if req.client != nil {
+		client = req.client
+	}
+	resp, err := client.Do(hreq)
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
 			return fail(fmt.Errorf("no response within %s (raise --timeout)", timeout))
@@ -654,28 +766,31 @@ func retryAfterHeader(c *expr.Context, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
-// evalSelector applies a 1.1 Selector Object. JSON Pointer selectors are supported here;
-// JSONPath and XPath come with the criteria that share their libraries.
-func evalSelector(s *arazzo.Selector, c *expr.Context) (any, error) {
-	e, err := expr.Parse(s.Context)
-	if err != nil {
-		return nil, fmt.Errorf("selector context %q: %w", s.Context, err)
+// replace applies one payload replacement (REPL-01 to REPL-03, AMB-08). Without a
+// targetSelectorType the target is a JSON Pointer, except in an XML payload, where it is an
+// XPath expression (REPL-03; 1.0 allows both forms and is read the same way).
+func replace(payload any, r *arazzo.PayloadReplacement, v any, mediaType string) (any, error) {
+	lang := r.TargetSelectorType
+	if lang == "" {
+		lang = langJSONPointer
+		if isXMLMediaType(mediaType) {
+			lang = langXPath
+		}
 	}
-	v, err := e.Eval(c)
-	if err != nil {
+	if err := checkVersion(lang, r.Version); err != nil {
 		return nil, err
 	}
-	switch s.Type {
-	case "jsonpointer":
-		p, err := expr.ParsePointer(strings.TrimPrefix(s.Selector, "#"))
+	switch lang {
+	case langJSONPointer:
+		ptr, err := expr.ParsePointer(strings.TrimPrefix(r.Target, "#"))
 		if err != nil {
 			return nil, err
 		}
-		got, ok := p.Get(v)
-		if !ok {
-			return nil, fmt.Errorf("selector %q selects nothing: %w", s.Selector, expr.ErrNotFound)
-		}
-		return got, nil
+		return ptr.Set(payload, v)
+	case langJSONPath:
+		return replaceJSONPath(payload, r.Target, v)
+	case langXPath:
+		return replaceXPath(payload, r.Target, v)
 	}
-	return nil, fmt.Errorf("selector type %q is not supported yet", s.Type)
+	return nil, fmt.Errorf("targetSelectorType %q is not one of jsonpointer, jsonpath, xpath", lang)
 }

@@ -9,6 +9,8 @@ type Result struct {
 	// Warnings are notes a user should read: credentials taken from inputs by convention,
 	// descriptions that loaded with problems, tolerated near-misses.
 	Warnings []string `json:"warnings,omitempty"`
+	// DryRun says no request was sent: the steps hold the requests that would have been.
+	DryRun bool `json:"dryRun,omitempty"`
 }
 
 // WorkflowResult is the outcome of one workflow.
@@ -50,6 +52,8 @@ type CriterionResult struct {
 	Condition string `json:"condition"`
 	Type      string `json:"type,omitempty"`
 	Passed    bool   `json:"passed"`
+	// Skipped is set in a dry run for a criterion that needs a response.
+	Skipped bool `json:"skipped,omitempty"`
 	// Seen describes the values the condition read, e.g. "$statusCode = 500".
 	Seen  string `json:"seen,omitempty"`
 	Error string `json:"error,omitempty"`

@@ -82,6 +82,20 @@ func WithMaxRetryAfter(d time.Duration) Option {
 	}
 }
 
+// WithSleep replaces how the Runner waits between retries (default: a timer that stops early
+// when the context is cancelled). The function gets the wait a retry asks for, after a server's
+// Retry-After has been applied and capped; it must return ctx.Err() when ctx ends first. Tests
+// use it to observe waits without sleeping.
+func WithSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
+	return func(r *Runner) error {
+		if sleep == nil {
+			return errors.New("sleep function is nil")
+		}
+		r.sleep = sleep
+		return nil
+	}
+}
+
 // New returns a Runner configured by opts.
 func New(opts ...Option) (*Runner, error) {
 	r := &Runner{
@@ -162,6 +176,13 @@ type RunOptions struct {
 	KeepExchanges bool
 	// Observer, when set, is told of each step as it finishes (for live progress).
 	Observer func(workflowID string, step *StepResult)
+	// DryRun builds every request of the first pass (each step once, in order, no actions
+	// followed) without sending any; see dryrun.go. Values that need a response are shown as
+	// placeholders such as "<$steps.find.outputs.id>".
+	DryRun bool
+	// Clients maps a source description name to the HTTP client its requests use (for example
+	// one presenting a TLS client certificate); other sources use the Runner's client.
+	Clients map[string]*http.Client
 }
 
 func (o *RunOptions) defaults() {
@@ -190,5 +211,8 @@ func (r *Runner) Run(ctx context.Context, doc *arazzo.Document, opts RunOptions)
 		return nil, err
 	}
 	defer p.close()
+	if opts.DryRun {
+		return r.dryRun(ctx, p)
+	}
 	return r.execute(ctx, p)
 }

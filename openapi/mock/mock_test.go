@@ -42,17 +42,29 @@ type answer struct {
 	header      http.Header
 }
 
-func send(t *testing.T, srv *httptest.Server, method, path string) answer {
+// send sends a request with an optional body and "Name: value" headers.
+func send(t *testing.T, srv *httptest.Server, method, path string, body string, headers ...string) answer {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), method, srv.URL+path, nil)
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(t.Context(), method, srv.URL+path, rd)
 	require.NoError(t, err)
+	for _, h := range headers {
+		name, value, ok := strings.Cut(h, ":")
+		require.True(t, ok, h)
+		req.Header.Add(name, strings.TrimSpace(value))
+	}
 	resp, err := srv.Client().Do(req)
 	require.NoError(t, err)
 	defer func() { _ = resp.Body.Close() }()
-	body, err := io.ReadAll(resp.Body)
+	data, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
-	return answer{status: resp.StatusCode, contentType: resp.Header.Get("Content-Type"), body: string(body), header: resp.Header}
+	return answer{status: resp.StatusCode, contentType: resp.Header.Get("Content-Type"), body: string(data), header: resp.Header}
 }
+
+var bearer = []string{"Authorization: Bearer t0ken"}
 
 func TestMock(t *testing.T) {
 	t.Parallel()
@@ -63,15 +75,18 @@ func TestMock(t *testing.T) {
 		path        string
 		wantStatus  int
 		wantType    string
+		body        string
+		headers     []string
 		wantBody    string // JSON compared semantically; "" means empty
 		wantContain string
 	}{
 		{
 			name: "media type example, lowest 2xx", method: "POST", path: "/v1/pets",
+			body: `{"id":7,"name":"Rex"}`, headers: []string{"Content-Type: application/json", "Authorization: Basic dTpw"},
 			wantStatus: 201, wantType: "application/json", wantBody: `{"id":7,"name":"Rex"}`,
 		},
 		{
-			name: "first named example", method: "GET", path: "/v1/pets/mine",
+			name: "first named example", method: "GET", path: "/v1/pets/mine", headers: bearer,
 			wantStatus: 200, wantType: "application/json", wantBody: `[{"id":1,"name":"Al"}]`,
 		},
 		{
@@ -89,9 +104,9 @@ func TestMock(t *testing.T) {
 				}]}
 			}`,
 		},
-		{name: "no content", method: "DELETE", path: "/v1/pets/42", wantStatus: 204},
-		{name: "accepted without body", method: "POST", path: "/v1/pets/42/walks", wantStatus: 202},
-		{name: "trailing slash", method: "GET", path: "/v1/pets/mine/", wantStatus: 200, wantType: "application/json", wantBody: `[{"id":1,"name":"Al"}]`},
+		{name: "no content", method: "DELETE", path: "/v1/pets/42", headers: bearer, wantStatus: 204},
+		{name: "accepted without body", method: "POST", path: "/v1/pets/42/walks", headers: bearer, wantStatus: 202},
+		{name: "trailing slash", method: "GET", path: "/v1/pets/mine/", headers: bearer, wantStatus: 200, wantType: "application/json", wantBody: `[{"id":1,"name":"Al"}]`},
 		{
 			name: "unknown path", method: "GET", path: "/v1/dogs",
 			wantStatus: 404, wantType: "application/problem+json", wantContain: `"detail":"no operation for GET /v1/dogs"`,
@@ -108,7 +123,7 @@ func TestMock(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			got := send(t, srv, tc.method, tc.path)
+			got := send(t, srv, tc.method, tc.path, tc.body, tc.headers...)
 			assert.Equal(t, tc.wantStatus, got.status)
 			assert.Equal(t, "true", got.header.Get(mock.HeaderMock))
 			if tc.wantType != "" {
@@ -129,7 +144,7 @@ func TestMock(t *testing.T) {
 func TestMockMethodNotAllowedListsMethods(t *testing.T) {
 	t.Parallel()
 	srv := serve(t, loadDescription(t, "../testdata/petstore-3.0.yaml"))
-	got := send(t, srv, http.MethodPatch, "/v1/pets/7")
+	got := send(t, srv, http.MethodPatch, "/v1/pets/7", "")
 	assert.Equal(t, http.StatusMethodNotAllowed, got.status)
 	assert.Equal(t, "DELETE, GET", got.header.Get("Allow"))
 	var problem struct {
@@ -145,8 +160,8 @@ func TestMockMethodNotAllowedListsMethods(t *testing.T) {
 func TestMockDeterministic(t *testing.T) {
 	t.Parallel()
 	d := loadDescription(t, "../testdata/petstore-3.0.yaml")
-	first := send(t, serve(t, d), http.MethodGet, "/v1/pets?limit=1")
-	second := send(t, serve(t, d), http.MethodGet, "/v1/pets?limit=1")
+	first := send(t, serve(t, d), http.MethodGet, "/v1/pets?limit=1", "", bearer...)
+	second := send(t, serve(t, d), http.MethodGet, "/v1/pets?limit=1", "", bearer...)
 	require.Equal(t, http.StatusOK, first.status)
 	assert.NotEmpty(t, first.body)
 	assert.Equal(t, first.body, second.body)
@@ -188,7 +203,7 @@ info: {title: t, version: "1"}
             application/json:
               schema: {type: array, items: {type: string, format: date}}
 `)
-			got := send(t, serve(t, d), http.MethodGet, tc.path)
+			got := send(t, serve(t, d), http.MethodGet, tc.path, "")
 			assert.Equal(t, http.StatusOK, got.status)
 			assert.JSONEq(t, `["2024-01-01"]`, got.body)
 		})
@@ -247,12 +262,12 @@ paths:
 `)
 	srv := serve(t, d)
 
-	got := send(t, srv, http.MethodPost, "/v0/conversations/bulk")
+	got := send(t, srv, http.MethodPost, "/v0/conversations/bulk", `[{}]`, "Content-Type: application/json")
 	assert.Equal(t, http.StatusAccepted, got.status)
 	assert.Empty(t, got.body)
 	assert.Equal(t, "true", got.header.Get(mock.HeaderMock))
 
-	got = send(t, srv, http.MethodGet, "/v0/conversations/abc")
+	got = send(t, srv, http.MethodGet, "/v0/conversations/abc", "")
 	assert.Equal(t, http.StatusOK, got.status)
 	assert.JSONEq(t, `{"id":"00000000-0000-4000-8000-000000000000","count":3,"score":0.5}`, got.body)
 }
@@ -260,7 +275,7 @@ paths:
 func TestMockOpenAPI31(t *testing.T) {
 	t.Parallel()
 	srv := serve(t, loadDescription(t, "../testdata/petstore-3.1.yaml"))
-	got := send(t, srv, http.MethodGet, "/api/v3/pets/1")
+	got := send(t, srv, http.MethodGet, "/api/v3/pets/1", "")
 	assert.Equal(t, http.StatusOK, got.status)
 	assert.JSONEq(t, `{"id":11,"nickname":"string","tag":"good-boy"}`, got.body)
 }
@@ -268,10 +283,10 @@ func TestMockOpenAPI31(t *testing.T) {
 func TestMockSwagger(t *testing.T) {
 	t.Parallel()
 	srv := serve(t, loadDescription(t, "../testdata/swagger-2.0.json"))
-	got := send(t, srv, http.MethodGet, "/v2/users/u1")
+	got := send(t, srv, http.MethodGet, "/v2/users/u1?api_key=k", "")
 	assert.Equal(t, http.StatusOK, got.status)
 	assert.JSONEq(t, `{"id":"string","email":"user@example.com"}`, got.body)
-	got = send(t, srv, http.MethodPost, "/v2/users")
+	got = send(t, srv, http.MethodPost, "/v2/users", `{"email":"a@b.c"}`, "Content-Type: application/json", "Authorization: Basic dTpw")
 	assert.Equal(t, http.StatusCreated, got.status)
 	assert.Empty(t, got.body)
 }
@@ -302,7 +317,7 @@ func TestMockCorpus(t *testing.T) {
 			srv := serve(t, d)
 			for _, op := range d.Operations()[:min(5, len(d.Operations()))] {
 				path := strings.NewReplacer("{", "", "}", "").Replace(op.Path)
-				got := send(t, srv, op.Method, d.BasePath()+path)
+				got := send(t, srv, op.Method, d.BasePath()+path, "")
 				assert.Less(t, got.status, 500, "%s %s", op.Method, path)
 				assert.Less(t, len(got.body), 1<<20, "%s %s", op.Method, path)
 			}

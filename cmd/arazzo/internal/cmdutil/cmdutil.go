@@ -32,6 +32,9 @@ type IOStreams struct {
 	OutTTY, ErrTTY bool
 	// Getenv reads the environment; LookupEnv too. Tests give a map.
 	LookupEnv func(string) (string, bool)
+	// Environ lists the environment as KEY=VALUE (for ARAZZO_AUTH_* values to redact); nil
+	// means an empty environment.
+	Environ func() []string
 	// Stdin says whether In is the process's standard input (for `-`).
 	HTTPClient *http.Client
 }
@@ -65,6 +68,7 @@ func System() *IOStreams {
 		OutTTY:     term.IsTerminal(int(os.Stdout.Fd())),
 		ErrTTY:     term.IsTerminal(int(os.Stderr.Fd())),
 		LookupEnv:  os.LookupEnv,
+		Environ:    os.Environ,
 		HTTPClient: &http.Client{},
 	}
 }

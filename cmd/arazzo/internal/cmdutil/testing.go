@@ -18,6 +18,13 @@ func TestStreams(stdin string, env map[string]string) (*IOStreams, *bytes.Buffer
 			v, ok := env[k]
 			return v, ok
 		},
+		Environ: func() []string {
+			out := make([]string, 0, len(env))
+			for k, v := range env {
+				out = append(out, k+"="+v)
+			}
+			return out
+		},
 		HTTPClient: &http.Client{},
 	}, out, errOut
 }

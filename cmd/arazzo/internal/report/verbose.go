@@ -14,81 +14,21 @@ import (
 // MaxPreviewBytes caps the body shown by Verbose.
 const MaxPreviewBytes = 2048
 
-// sensitiveHeaders are always shown as ***.
-var sensitiveHeaders = map[string]bool{
-	"Authorization":       true,
-	"Proxy-Authorization": true,
-	"Cookie":              true,
-	"Set-Cookie":          true,
-	"X-Api-Key":           true,
-}
-
-// Redactor hides secrets: the credential values a request carried and any extra values given.
-type Redactor struct {
-	secrets []string
-}
-
-// NewRedactor returns a Redactor for these values (empty ones and very short ones, which
-// would hide ordinary text, are ignored).
-func NewRedactor(values ...string) *Redactor {
-	r := &Redactor{}
-	r.Add(values...)
-	return r
-}
-
-// Add registers more secret values.
-func (r *Redactor) Add(values ...string) {
-	for _, v := range values {
-		if len(v) >= 3 {
-			r.secrets = append(r.secrets, v)
-		}
-	}
-	// Longest first, so a secret containing another is hidden whole.
-	sort.Slice(r.secrets, func(i, j int) bool { return len(r.secrets[i]) > len(r.secrets[j]) })
-}
-
-// String hides every secret in s.
-func (r *Redactor) String(s string) string {
-	for _, sec := range r.secrets {
-		if strings.Contains(s, sec) {
-			s = strings.ReplaceAll(s, sec, "***")
-		}
-	}
-	return s
-}
-
-// Header returns a copy of h with sensitive headers and secret values hidden.
-func (r *Redactor) Header(h http.Header) http.Header {
-	out := make(http.Header, len(h))
-	for k, vs := range h {
-		c := make([]string, len(vs))
-		for i, v := range vs {
-			if sensitiveHeaders[http.CanonicalHeaderKey(k)] {
-				c[i] = "***"
-			} else {
-				c[i] = r.String(v)
-			}
-		}
-		out[k] = c
-	}
-	return out
-}
-
-// Exchanges writes each request and response of a step, secrets redacted and bodies capped.
+// Exchanges writes each request and response of a step, secrets redacted and bodies capped at
+// MaxPreviewBytes. The secrets the step's requests carried are added to r first.
 func Exchanges(w io.Writer, workflowID string, s *runtime.StepResult, r *Redactor) {
+	r.AddExchanges(s)
 	for i, ex := range s.Exchanges {
-		rr := NewRedactor(ex.Secrets...)
-		rr.Add(r.secrets...)
-		fmt.Fprintf(w, "> [%s/%s attempt %d] %s %s\n", workflowID, s.StepID, i+1, ex.Method, rr.String(ex.URL))
-		writeHeaders(w, "> ", rr.Header(ex.RequestHeader))
-		writeBody(w, "> ", ex.RequestBody, rr)
+		fmt.Fprintf(w, "> [%s/%s attempt %d] %s %s\n", workflowID, s.StepID, i+1, ex.Method, r.URL(ex.URL))
+		writeHeaders(w, "> ", r.Header(ex.RequestHeader))
+		writeBody(w, "> ", ex.RequestBody, r)
 		if ex.Err != "" {
-			fmt.Fprintf(w, "! %s\n", rr.String(ex.Err))
+			fmt.Fprintf(w, "! %s\n", r.String(ex.Err))
 			continue
 		}
 		fmt.Fprintf(w, "< %s %d (%s)\n", ex.Proto, ex.StatusCode, ex.Duration.Round(10_000))
-		writeHeaders(w, "< ", rr.Header(ex.ResponseHeader))
-		writeBody(w, "< ", ex.ResponseBody, rr)
+		writeHeaders(w, "< ", r.Header(ex.ResponseHeader))
+		writeBody(w, "< ", ex.ResponseBody, r)
 	}
 }
 

@@ -11,7 +11,11 @@ import (
 
 	"github.com/arazzo-runner/arazzo/arazzo"
 	"github.com/arazzo-runner/arazzo/cmd/arazzo/internal/cmdutil"
+	"github.com/arazzo-runner/arazzo/cmd/arazzo/internal/completion"
+	"github.com/arazzo-runner/arazzo/cmd/arazzo/internal/list"
+	"github.com/arazzo-runner/arazzo/cmd/arazzo/internal/mockcmd"
 	"github.com/arazzo-runner/arazzo/cmd/arazzo/internal/run"
+	"github.com/arazzo-runner/arazzo/cmd/arazzo/internal/validate"
 	"github.com/arazzo-runner/arazzo/cmd/arazzo/internal/version"
 	"github.com/arazzo-runner/arazzo/runtime"
 )
@@ -34,6 +38,10 @@ APIs, with no code written for the workflow.`,
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &cmdutil.FlagError{Err: err} })
 	cmd.AddCommand(run.NewCmdRun(io, nil))
 	cmd.AddCommand(version.NewCmdVersion(io))
+	cmd.AddCommand(validate.NewCmdValidate(io, nil))
+	cmd.AddCommand(list.NewCmdList(io, nil))
+	cmd.AddCommand(mockcmd.NewCmdMock(io, nil))
+	cmd.AddCommand(completion.NewCmdCompletion(io))
 	return cmd
 }
 

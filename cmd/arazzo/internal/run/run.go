@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/arazzo-runner/arazzo/arazzo"
 	"github.com/arazzo-runner/arazzo/cmd/arazzo/internal/cmdutil"
 	"github.com/arazzo-runner/arazzo/cmd/arazzo/internal/report"
+	"github.com/arazzo-runner/arazzo/cmd/arazzo/internal/version"
 	"github.com/arazzo-runner/arazzo/runtime"
 )
 
@@ -42,6 +44,10 @@ type Options struct {
 	MaxResponseBytes int64
 	Mock             bool
 	Verbose          bool
+	DryRun           bool
+	JUnit            string   // --junit FILE
+	HAR              string   // --har FILE
+	ClientCerts      []string // [SOURCE=]CERT,KEY
 }
 
 // NewCmdRun returns `arazzo run`. runF replaces the action in tests of flag parsing.
@@ -64,7 +70,13 @@ Exit status: 0 every workflow succeeded, 1 a workflow failed, 2 the run could no
     --inputs workflows/assembled/arazzo/inputs.example.json --mock
 
   # run one workflow against a real server, result as JSON
-  arazzo run flow.yaml -w createPet -i name=Rex -s petstore=https://api.example.com -o json`,
+  arazzo run flow.yaml -w createPet -i name=Rex -s petstore=https://api.example.com -o json
+
+  # in CI: JUnit and HAR files beside the text report
+  arazzo run flow.yaml --inputs inputs.yaml --junit report.xml --har exchanges.har
+
+  # show the requests the first pass would send, sending none
+  arazzo run flow.yaml --inputs inputs.yaml --dry-run`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.File = args[0]
@@ -82,6 +94,9 @@ Exit status: 0 every workflow succeeded, 1 a workflow failed, 2 the run could no
 			}
 			if opts.InputsFile == "-" && opts.File == "-" {
 				return cmdutil.FlagErrorf("the document and --inputs cannot both be read from standard input")
+			}
+			if opts.JUnit != "" && opts.JUnit == opts.HAR {
+				return cmdutil.FlagErrorf("--junit and --har name the same file %q: give each its own", opts.JUnit)
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -103,6 +118,10 @@ Exit status: 0 every workflow succeeded, 1 a workflow failed, 2 the run could no
 	f.Int64Var(&opts.MaxResponseBytes, "max-response-bytes", runtime.DefaultMaxResponseBytes, "refuse response bodies larger than this")
 	f.BoolVar(&opts.Mock, "mock", false, "send requests to an in-process mock of every OpenAPI source; no network needed")
 	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "log each request and response to stderr (secrets redacted)")
+	f.BoolVar(&opts.DryRun, "dry-run", false, "resolve and print every request of the first pass; send nothing")
+	f.StringVar(&opts.JUnit, "junit", "", "also write a JUnit XML report to `FILE` (a testsuite per workflow, a testcase per step)")
+	f.StringVar(&opts.HAR, "har", "", "also write every exchange to `FILE` as HAR 1.2 (secrets redacted)")
+	f.StringArrayVar(&opts.ClientCerts, "client-cert", nil, "TLS client certificate and key, PEM files: `[SOURCE=]CERT,KEY` (env ARAZZO_CLIENT_CERT, ARAZZO_CLIENT_KEY)")
 	_ = cmd.RegisterFlagCompletionFunc("output", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return []string{OutputText, OutputJSON}, cobra.ShellCompDirectiveNoFileComp
 	})
@@ -129,43 +148,144 @@ func runRun(ctx context.Context, opts *Options) error {
 	for _, w := range doc.Warnings {
 		fmt.Fprintln(opts.IO.ErrOut, w.Error())
 	}
-	r, err := runtime.New(runtime.WithHTTPClient(opts.IO.HTTPClient))
+	client, err := clientCerts(opts, doc, &ro)
 	if err != nil {
 		return err
 	}
-	if opts.Verbose {
-		red := NewRedactorFor(ro)
-		ro.KeepExchanges = true
-		ro.Observer = func(workflowID string, s *runtime.StepResult) {
+	r, err := runtime.New(runtime.WithHTTPClient(client))
+	if err != nil {
+		return err
+	}
+	red := newRedactor(opts, ro, doc)
+	textOpts := report.TextOptions{Color: opts.IO.ColorEnabled(opts.IO.OutTTY)}
+	var har *report.HAR
+	if opts.HAR != "" {
+		v, _, _ := version.Info()
+		har = report.NewHAR(v)
+	}
+	var progress *report.Progress
+	if showProgress(opts, doc) {
+		progress = report.NewProgress(opts.IO.ErrOut)
+	}
+	// Every request's secrets reach the redactor through the observer, so exchanges are kept
+	// for it; they are dropped right after unless the HAR file needs them.
+	ro.DryRun = opts.DryRun
+	ro.KeepExchanges = true
+	ro.Observer = func(workflowID string, s *runtime.StepResult) {
+		red.AddExchanges(s)
+		switch {
+		case opts.DryRun && opts.Output == OutputText:
+			report.DryRunStep(opts.IO.Out, workflowID, s, red, textOpts)
+		case opts.Verbose:
 			report.Exchanges(opts.IO.ErrOut, workflowID, s, red)
 		}
+		if progress != nil {
+			progress.Step(workflowID, s)
+		}
+		if har != nil {
+			har.Add(workflowID, s)
+		}
+		s.Exchanges = nil
 	}
 	res, runErr := r.Run(ctx, doc, ro)
+	if progress != nil {
+		progress.Done()
+	}
 	if res == nil {
-		return runErr
+		return redactError(runErr, red)
 	}
 	for _, w := range res.Warnings {
 		if !strings.HasPrefix(w, doc.File+":") { // parse warnings were printed above
-			fmt.Fprintln(opts.IO.ErrOut, "warning: "+w)
+			fmt.Fprintln(opts.IO.ErrOut, "warning: "+red.String(w))
 		}
 	}
-	switch opts.Output {
-	case OutputJSON:
+	shown := red.Result(res)
+	// The files come first: an interrupted run still leaves them behind.
+	fileErr := writeFiles(opts, shown, har, red)
+	switch {
+	case opts.Output == OutputJSON:
 		enc := json.NewEncoder(opts.IO.Out)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(res); err != nil {
+		if err := enc.Encode(shown); err != nil {
 			return err
 		}
+	case opts.DryRun:
+		report.DryRunSummary(opts.IO.Out, shown, textOpts)
 	default:
-		report.Text(opts.IO.Out, res, report.TextOptions{Color: opts.IO.ColorEnabled(opts.IO.OutTTY)})
+		report.Text(opts.IO.Out, shown, textOpts)
 	}
 	if runErr != nil {
 		return &cmdutil.ExitError{Code: cmdutil.ExitInterrupted, Err: fmt.Errorf("interrupted: %w", runErr)}
+	}
+	if fileErr != nil {
+		return &cmdutil.ExitError{Code: cmdutil.ExitFailed, Err: fileErr}
 	}
 	if !res.Success {
 		return &cmdutil.ExitError{Code: cmdutil.ExitFailed, Err: fmt.Errorf("%w: %w", cmdutil.ErrSilent, ErrWorkflowFailed)}
 	}
 	return nil
+}
+
+// showProgress says whether to keep a live progress line on stderr: only when stdout and
+// stderr are both terminals, for documents with enough steps to make waiting noticeable, and
+// when nothing else writes to stderr during the run.
+func showProgress(opts *Options, doc *arazzo.Document) bool {
+	if !opts.IO.OutTTY || !opts.IO.ErrTTY || opts.Verbose || opts.DryRun || opts.IO.Getenv("TERM") == "dumb" {
+		return false
+	}
+	n := 0
+	for _, wf := range doc.Workflows {
+		n += len(wf.Steps)
+	}
+	return n >= report.ProgressMinSteps
+}
+
+// writeFiles writes the --junit and --har files, and says which could not be written.
+func writeFiles(opts *Options, shown *runtime.Result, har *report.HAR, red *report.Redactor) error {
+	var errs []error
+	if opts.JUnit != "" {
+		if err := writeFile(opts.JUnit, func(w io.Writer) error { return report.JUnit(w, shown) }); err != nil {
+			errs = append(errs, fmt.Errorf("--junit %s: %w", opts.JUnit, unwrapPathError(err)))
+		}
+	}
+	if har != nil {
+		if err := writeFile(opts.HAR, func(w io.Writer) error { return har.Write(w, red) }); err != nil {
+			errs = append(errs, fmt.Errorf("--har %s: %w", opts.HAR, unwrapPathError(err)))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func writeFile(name string, write func(io.Writer) error) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	if err := write(f); err != nil {
+		_ = f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// redactedError hides secrets in an error's message and keeps the error itself for errors.As,
+// which chooses the exit status.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+func redactError(err error, red *report.Redactor) error {
+	if err == nil {
+		return nil
+	}
+	if msg := red.String(err.Error()); msg != err.Error() {
+		return &redactedError{msg: msg, err: err}
+	}
+	return err
 }
 
 // runOptions turns flag values into the runtime's options.
@@ -224,9 +344,10 @@ func runOptions(opts *Options, doc *arazzo.Document) (runtime.RunOptions, error)
 	return ro, nil
 }
 
-// NewRedactorFor returns a redactor that hides the credentials given on the command line and
-// in the ARAZZO_AUTH_* environment, besides what each request reports as secret.
-func NewRedactorFor(ro runtime.RunOptions) *report.Redactor {
+// newRedactor returns a redactor that hides the credentials given with --auth and in the
+// ARAZZO_AUTH_* environment, and the values of secret inputs; what each request reports as
+// secret is added as the run goes.
+func newRedactor(opts *Options, ro runtime.RunOptions, doc *arazzo.Document) *report.Redactor {
 	r := report.NewRedactor()
 	for _, c := range ro.Auth {
 		r.Add(c.Value)
@@ -234,7 +355,62 @@ func NewRedactorFor(ro runtime.RunOptions) *report.Redactor {
 			r.Add(u, p)
 		}
 	}
+	if opts.IO.Environ != nil {
+		for _, kv := range opts.IO.Environ() {
+			k, v, _ := strings.Cut(kv, "=")
+			if strings.HasPrefix(k, "ARAZZO_AUTH_") {
+				r.Add(v)
+				if u, p, ok := strings.Cut(v, ":"); ok {
+					r.Add(u, p)
+				}
+			}
+		}
+	}
+	secret := secretInputNames(doc)
+	var walk func(v any, isSecret bool)
+	walk = func(v any, isSecret bool) {
+		switch t := v.(type) {
+		case map[string]any:
+			for k, e := range t {
+				walk(e, isSecret || secret[k] || report.SecretName(k))
+			}
+		case []any:
+			for _, e := range t {
+				walk(e, isSecret)
+			}
+		case string:
+			if isSecret {
+				r.Add(t)
+			}
+		case nil:
+		default:
+			if isSecret {
+				r.Add(fmt.Sprint(t))
+			}
+		}
+	}
+	walk(ro.Inputs, false)
 	return r
+}
+
+// secretInputNames lists the inputs the document marks as secret: `format: password` or
+// `writeOnly: true` in a workflow's inputs schema.
+func secretInputNames(doc *arazzo.Document) map[string]bool {
+	out := map[string]bool{}
+	for _, wf := range doc.Workflows {
+		schema, _ := wf.Inputs.(map[string]any)
+		if ref, ok := schema["$ref"].(string); ok && doc.Components != nil {
+			schema, _ = doc.Components.Inputs[strings.TrimPrefix(ref, "#/components/inputs/")].(map[string]any)
+		}
+		props, _ := schema["properties"].(map[string]any)
+		for name, p := range props {
+			m, _ := p.(map[string]any)
+			if m["format"] == "password" || m["writeOnly"] == true {
+				out[name] = true
+			}
+		}
+	}
+	return out
 }
 
 func redactAuthFlag(s string) string {

@@ -32,7 +32,8 @@ func TestNewCmdRun(t *testing.T) {
 			args: []string{"doc.yaml", "-w", "wf", "-i", "a=1", "--input", "b=@f.json", "--inputs", "in.yaml",
 				"-s", "api=http://127.0.0.1:1", "--server", "http://127.0.0.1:2", "--server-var", "region=eu",
 				"--source", "api=local.yaml", "--auth", "api.basic=u:p", "-o", "json", "--timeout", "5s",
-				"--max-steps", "7", "--max-response-bytes", "100", "--mock", "-v"},
+				"--max-steps", "7", "--max-response-bytes", "100", "--mock", "-v",
+				"--dry-run", "--junit", "r.xml", "--har", "r.har", "--client-cert", "api=c.pem,k.pem"},
 			want: func(o *run.Options) {
 				o.File, o.WorkflowID = "doc.yaml", "wf"
 				o.Inputs = []string{"a=1", "b=@f.json"}
@@ -43,11 +44,14 @@ func TestNewCmdRun(t *testing.T) {
 				o.Auth = []string{"api.basic=u:p"}
 				o.Output, o.Timeout, o.MaxSteps, o.MaxResponseBytes = "json", 5*time.Second, 7, 100
 				o.Mock, o.Verbose = true, true
+				o.DryRun, o.JUnit, o.HAR = true, "r.xml", "r.har"
+				o.ClientCerts = []string{"api=c.pem,k.pem"}
 			},
 		},
 		{name: "no file", args: nil, wantErr: "accepts 1 arg(s), received 0"},
 		{name: "bad output", args: []string{"d.yaml", "-o", "xml"}, wantErr: `-o "xml": use text or json`},
 		{name: "bad timeout", args: []string{"d.yaml", "--timeout", "0s"}, wantErr: "--timeout 0s: give a positive duration such as 30s"},
+		{name: "same report file", args: []string{"d.yaml", "--junit", "r", "--har", "r"}, wantErr: `--junit and --har name the same file "r": give each its own`},
 		{name: "both stdin", args: []string{"-", "--inputs", "-"}, wantErr: "the document and --inputs cannot both be read from standard input"},
 	}
 	for _, tc := range tests {

@@ -553,7 +553,7 @@ func (w *wfCheck) criterion(c *Criterion, at site, i int) {
 		if c.Context == "" {
 			w.v.errorf(c.Pos, RuleCriterionContext, "%s criterion %q has no context: add `context: $response.body` (or the value it tests)", c.Type, c.Condition)
 		}
-		if c.Type == "jsonpath" && jsLike(c.Condition) {
+		if c.Type == "jsonpath" && IsJavaScriptLikeJSONPath(c.Condition) {
 			w.v.warnf(pos, RuleJSONPathCondition, "jsonpath condition %q is a JavaScript-like comparison, not JSONPath: write a simple condition such as `$response.body#/items/0 != null`, or a JSONPath that selects nodes such as `$.items[0]`", c.Condition)
 		}
 		if strings.Contains(c.Condition, "{$") {
@@ -564,9 +564,9 @@ func (w *wfCheck) criterion(c *Criterion, at site, i int) {
 	}
 }
 
-// jsLike reports whether a jsonpath condition compares outside any [?…] filter, or uses
+// IsJavaScriptLikeJSONPath reports whether a jsonpath condition compares outside any [?…] filter, or uses
 // `.length`: forms JavaScript accepts and JSONPath does not.
-func jsLike(cond string) bool {
+func IsJavaScriptLikeJSONPath(cond string) bool {
 	if strings.Contains(cond, ".length") {
 		return true
 	}

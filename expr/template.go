@@ -19,6 +19,8 @@ type Template struct {
 	bare  bool
 	parts []part // literal text and embedded expressions, in order
 	exprs []Expression
+	// unbraced lists the expressions ParseTemplateLenient read from text without braces.
+	unbraced []Expression
 }
 
 type part struct {
@@ -203,7 +205,22 @@ func appendFloat(b []byte, f float64) []byte {
 // "token"`. EvalValue parses the strings on every call; parse once with
 // [ParseTemplate] where a value is evaluated repeatedly.
 func EvalValue(v any, c *Context) (any, error) {
-	out, err := evalValue(v, c)
+	return EvalValueWith(v, c, EvalOptions{})
+}
+
+// EvalOptions tune EvalValueWith.
+type EvalOptions struct {
+	// Lenient parses strings with ParseTemplateLenient, so `Bearer $inputs.token` is evaluated
+	// as if braced.
+	Lenient bool
+	// Unbraced, when set, is called with each string in which Lenient found an expression
+	// without braces, so the caller can warn.
+	Unbraced func(text string)
+}
+
+// EvalValueWith is EvalValue with options.
+func EvalValueWith(v any, c *Context, o EvalOptions) (any, error) {
+	out, err := evalValue(v, c, &o)
 	if err != nil {
 		var pe *pathError
 		if asPathError(err, &pe) {
@@ -214,12 +231,19 @@ func EvalValue(v any, c *Context) (any, error) {
 	return out, nil
 }
 
-func evalValue(v any, c *Context) (any, error) {
+func evalValue(v any, c *Context, o *EvalOptions) (any, error) {
 	switch x := v.(type) {
 	case string:
-		t, err := ParseTemplate(x)
+		parse := ParseTemplate
+		if o.Lenient {
+			parse = ParseTemplateLenient
+		}
+		t, err := parse(x)
 		if err != nil {
 			return nil, err
+		}
+		if len(t.unbraced) > 0 && o.Unbraced != nil {
+			o.Unbraced(x)
 		}
 		if t.IsLiteral() {
 			return x, nil
@@ -235,7 +259,7 @@ func evalValue(v any, c *Context) (any, error) {
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for k, item := range x {
-			r, err := evalValue(item, c)
+			r, err := evalValue(item, c, o)
 			if err != nil {
 				return nil, atPath(err, k)
 			}
@@ -245,7 +269,7 @@ func evalValue(v any, c *Context) (any, error) {
 	case map[any]any:
 		out := make(map[any]any, len(x))
 		for k, item := range x {
-			r, err := evalValue(item, c)
+			r, err := evalValue(item, c, o)
 			if err != nil {
 				return nil, atPath(err, fmt.Sprint(k))
 			}
@@ -255,7 +279,7 @@ func evalValue(v any, c *Context) (any, error) {
 	case []any:
 		out := make([]any, len(x))
 		for i, item := range x {
-			r, err := evalValue(item, c)
+			r, err := evalValue(item, c, o)
 			if err != nil {
 				return nil, atPath(err, strconv.Itoa(i))
 			}

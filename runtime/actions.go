@@ -97,6 +97,22 @@ func (x *run) evalQueryCriterion(cr *arazzo.Criterion, c *expr.Context, res Crit
 			res.Seen = fmt.Sprintf("%s = %s", cr.Context, preview(s))
 		}
 	case langJSONPath:
+		if arazzo.IsJavaScriptLikeJSONPath(cond) {
+			if x.p.opts.Strict {
+				res.Error = fmt.Sprintf("jsonpath condition %q is a JavaScript-like comparison, not JSONPath (strict mode) [%s]", cond, RuleJSONPathCondition)
+				return res
+			}
+			x.note(fmt.Sprintf("jsonpath condition %q is a JavaScript-like comparison, not JSONPath; it was evaluated by translation: write a simple condition such as $response.body#/items/0 != null [%s]", cond, RuleJSONPathCondition))
+			ok, seen, err := jsCondition(cond, subject)
+			res.Passed = ok && err == nil
+			if err != nil {
+				res.Error = err.Error()
+			}
+			if !res.Passed {
+				res.Seen = seen
+			}
+			return res
+		}
 		p, err := compileJSONPath(cond)
 		if err != nil {
 			res.Error = err.Error()

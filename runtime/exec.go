@@ -449,9 +449,14 @@ func (x *run) evalValue(v any, c *expr.Context) (any, error) {
 	case *arazzo.Selector:
 		return evalSelector(t, c)
 	case string:
-		tpl, err := expr.ParseTemplate(t)
+		tpl, err := expr.ParseTemplateLenient(t)
 		if err != nil {
 			return nil, err
+		}
+		if len(tpl.Unbraced()) > 0 {
+			if err := x.unbraced(t); err != nil {
+				return nil, err
+			}
 		}
 		return tpl.Eval(c)
 	case map[string]any:
@@ -469,7 +474,7 @@ func (x *run) evalValue(v any, c *expr.Context) (any, error) {
 			}
 			return out, nil
 		}
-		return expr.EvalValue(t, c)
+		return x.evalStructure(t, c)
 	case []any:
 		if hasSelector(t) {
 			out := make([]any, len(t))
@@ -482,7 +487,7 @@ func (x *run) evalValue(v any, c *expr.Context) (any, error) {
 			}
 			return out, nil
 		}
-		return expr.EvalValue(t, c)
+		return x.evalStructure(t, c)
 	}
 	return v, nil
 }
@@ -507,4 +512,33 @@ func hasSelector(v any) bool {
 		}
 	}
 	return false
+}
+
+// evalStructure evaluates the templates inside a map or slice, reading unbraced expressions
+// the way evalValue does.
+func (x *run) evalStructure(v any, c *expr.Context) (any, error) {
+	var strictErr error
+	out, err := expr.EvalValueWith(v, c, expr.EvalOptions{Lenient: true, Unbraced: func(text string) {
+		if e := x.unbraced(text); e != nil && strictErr == nil {
+			strictErr = e
+		}
+	}})
+	if strictErr != nil {
+		return nil, strictErr
+	}
+	return out, err
+}
+
+// RuleUnbracedExpression is the id of the warning for an expression written in text without
+// braces (WILD-06); the validator reports the same rule.
+const RuleUnbracedExpression = "bare-embedded-expression"
+
+// unbraced handles text holding an expression without braces: under RunOptions.Strict it is an
+// error; otherwise the expression is evaluated as if braced and the run warns once per text.
+func (x *run) unbraced(text string) error {
+	if x.p.opts.Strict {
+		return fmt.Errorf("%q holds a runtime expression without braces: write it as {$…} (strict mode sends such text literally only by refusing it) [%s]", text, RuleUnbracedExpression)
+	}
+	x.note(fmt.Sprintf("%q holds a runtime expression without braces; it was evaluated as if braced: write {$…} [%s]", text, RuleUnbracedExpression))
+	return nil
 }

@@ -180,6 +180,9 @@ type RunOptions struct {
 	// followed) without sending any; see dryrun.go. Values that need a response are shown as
 	// placeholders such as "<$steps.find.outputs.id>".
 	DryRun bool
+	// Strict refuses the near-misses of documents in the wild that a run otherwise accepts with
+	// a warning, such as an expression written in text without braces (WILD-06).
+	Strict bool
 	// Clients maps a source description name to the HTTP client its requests use (for example
 	// one presenting a TLS client certificate); other sources use the Runner's client.
 	Clients map[string]*http.Client

@@ -45,6 +45,7 @@ type Options struct {
 	Mock             bool
 	Verbose          bool
 	DryRun           bool
+	Strict           bool
 	JUnit            string   // --junit FILE
 	HAR              string   // --har FILE
 	ClientCerts      []string // [SOURCE=]CERT,KEY
@@ -119,6 +120,7 @@ Exit status: 0 every workflow succeeded, 1 a workflow failed, 2 the run could no
 	f.BoolVar(&opts.Mock, "mock", false, "send requests to an in-process mock of every OpenAPI source; no network needed")
 	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "log each request and response to stderr (secrets redacted)")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "resolve and print every request of the first pass; send nothing")
+	f.BoolVar(&opts.Strict, "strict", false, "refuse the near-misses of documents in the wild (expressions without braces, JavaScript-like jsonpath conditions) instead of warning")
 	f.StringVar(&opts.JUnit, "junit", "", "also write a JUnit XML report to `FILE` (a testsuite per workflow, a testcase per step)")
 	f.StringVar(&opts.HAR, "har", "", "also write every exchange to `FILE` as HAR 1.2 (secrets redacted)")
 	f.StringArrayVar(&opts.ClientCerts, "client-cert", nil, "TLS client certificate and key, PEM files: `[SOURCE=]CERT,KEY` (env ARAZZO_CLIENT_CERT, ARAZZO_CLIENT_KEY)")
@@ -170,6 +172,7 @@ func runRun(ctx context.Context, opts *Options) error {
 	// Every request's secrets reach the redactor through the observer, so exchanges are kept
 	// for it; they are dropped right after unless the HAR file needs them.
 	ro.DryRun = opts.DryRun
+	ro.Strict = opts.Strict
 	ro.KeepExchanges = true
 	ro.Observer = func(workflowID string, s *runtime.StepResult) {
 		red.AddExchanges(s)

@@ -1,0 +1,94 @@
+package expr
+
+import "strings"
+
+// ParseTemplateLenient parses s as ParseTemplate does and, in the text that is left literal,
+// also reads runtime expressions written without braces (`Bearer $inputs.token`, WILD-06) as if
+// they were braced. Strictly such text is literal (RTE-14), but documents in the wild mean the
+// expression; callers that accept this should say so with a warning (see Unbraced).
+//
+// An unbraced expression starts at "$" followed by an expression root, at the start of the text
+// or after a character that cannot be part of a word, and runs to the first space, quote or one
+// of `,;()[]{}<>?&=|`; without a "#" pointer it also ends at "/" or ":" (names never hold them),
+// and a trailing "." is left out. Text that does not parse as an expression stays literal.
+func ParseTemplateLenient(s string) (*Template, error) {
+	t, err := ParseTemplate(s)
+	if err != nil || t.bare || !strings.Contains(s, "$") {
+		return t, err
+	}
+	literal := t.parts
+	if len(t.exprs) == 0 {
+		literal = []part{{text: s, expr: -1}}
+	}
+	out := &Template{src: s}
+	off := 0 // offset of the current part in s
+	for _, p := range literal {
+		if p.expr >= 0 {
+			out.parts = append(out.parts, part{expr: len(out.exprs)})
+			out.exprs = append(out.exprs, t.exprs[p.expr])
+			off = t.exprs[p.expr].offset + len(t.exprs[p.expr].src)
+			if i := strings.IndexByte(s[off:], '}'); i >= 0 {
+				off += i + 1
+			}
+			continue
+		}
+		text := p.text
+		if i := strings.Index(s[off:], text); i >= 0 {
+			off += i
+		}
+		lit := 0
+		for i := 0; i < len(text); i++ {
+			if text[i] != '$' || (i > 0 && isWordByte(text[i-1])) {
+				continue
+			}
+			cand := unbracedCandidate(text[i:])
+			if cand == "" || !looksBare(cand) {
+				continue
+			}
+			e, perr := parseExpression(s, cand, off+i)
+			if perr != nil {
+				continue
+			}
+			if lit < i {
+				out.parts = append(out.parts, part{text: text[lit:i], expr: -1})
+			}
+			out.parts = append(out.parts, part{expr: len(out.exprs)})
+			out.exprs = append(out.exprs, e)
+			out.unbraced = append(out.unbraced, e)
+			i += len(cand) - 1
+			lit = i + 1
+		}
+		if lit < len(text) {
+			out.parts = append(out.parts, part{text: text[lit:], expr: -1})
+		}
+		off += len(text)
+	}
+	if len(out.unbraced) == 0 {
+		return t, nil
+	}
+	return out, nil
+}
+
+// Unbraced returns the expressions ParseTemplateLenient read from text without braces.
+func (t *Template) Unbraced() []Expression { return append([]Expression(nil), t.unbraced...) }
+
+func isWordByte(b byte) bool {
+	return b == '_' || b == '-' || b == '.' || isAlpha(b) || (b >= '0' && b <= '9')
+}
+
+func unbracedCandidate(s string) string {
+	end := len(s)
+	for i := 1; i < len(s); i++ {
+		if strings.IndexByte(" \t\r\n\"'`,;()[]{}<>?&=|", s[i]) >= 0 {
+			end = i
+			break
+		}
+	}
+	c := s[:end]
+	if !strings.Contains(c, "#") {
+		if i := strings.IndexAny(c, "/:"); i >= 0 {
+			c = c[:i]
+		}
+	}
+	return strings.TrimRight(c, ".")
+}

@@ -7,8 +7,9 @@ import (
 	"strconv"
 )
 
-// maxJSONDepth bounds the nesting decodeJSON follows before leaving the document to yaml.v3.
-const maxJSONDepth = 1000
+// maxJSONDepth bounds the nesting decodeJSON follows before leaving the document to yaml.v3,
+// whose path refuses what nests deeper than MaxNestingDepth.
+const maxJSONDepth = MaxNestingDepth
 
 // decodeJSON decodes a JSON object or array into the values DecodeValue returns for it through
 // yaml.v3 (map[string]any, []any, string, int, uint64, float64, bool, nil), at a fraction of the

@@ -28,6 +28,8 @@ const (
 	RuleReservedExtKey   = "reserved-extension"
 	RuleDuplicateKey     = "duplicate-key"
 	RuleDocumentTooLarge = "document-too-large"
+	// RuleDocumentTooComplex: nesting deeper than MaxNestingDepth or aliases beyond MaxAliasNodes.
+	RuleDocumentTooComplex = "document-too-complex"
 )
 
 // Pos is a 1-based line and column in a document.

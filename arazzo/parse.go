@@ -32,7 +32,9 @@ func ParseFile(path string) (*Document, error) {
 // On failure the error is a Diagnostics holding every structural error found (syntax, wrong
 // types, missing required fields). Findings that do not stop a run (unknown fields, reserved
 // extension prefixes) are returned in Document.Warnings. Parse checks structure only; reference
-// and expression checks are Validate's.
+// and expression checks are Validate's. A document larger than MaxDocumentBytes, nesting deeper
+// than MaxNestingDepth or whose aliases expand beyond MaxAliasNodes is refused before it is
+// walked (rules document-too-large and document-too-complex).
 func Parse(file string, data []byte) (*Document, error) {
 	if len(data) > MaxDocumentBytes {
 		return nil, Diagnostics{{File: file, Line: 1, Col: 1, Severity: SeverityError, Rule: RuleDocumentTooLarge,
@@ -41,6 +43,9 @@ func Parse(file string, data []byte) (*Document, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, Diagnostics{syntaxDiagnostic(file, err)}
+	}
+	if d := checkLimits(file, &root); d != nil {
+		return nil, Diagnostics{*d}
 	}
 	p := &parser{file: file}
 	if root.Kind == 0 || len(root.Content) == 0 {
@@ -637,7 +642,8 @@ func IsArazzo(data []byte) bool {
 }
 
 // DecodeValue reads a YAML or JSON value (an inputs file, say) into JSON-shaped Go values:
-// map[string]any, []any, string, float64/int, bool and nil. Errors carry the line.
+// map[string]any, []any, string, float64/int, bool and nil. Errors carry the line. Like Parse,
+// it refuses nesting deeper than MaxNestingDepth and aliases beyond MaxAliasNodes.
 func DecodeValue(name string, data []byte) (any, error) {
 	if v, ok := decodeJSON(data); ok {
 		return v, nil
@@ -646,6 +652,9 @@ func DecodeValue(name string, data []byte) (any, error) {
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		d := syntaxDiagnostic(name, err)
 		return nil, d
+	}
+	if d := checkLimits(name, &root); d != nil {
+		return nil, *d
 	}
 	if len(root.Content) == 0 {
 		return nil, nil

@@ -38,6 +38,7 @@ func Rules() []RuleInfo {
 	return []RuleInfo{
 		{RuleYAMLSyntax, SeverityError, "the file is not well-formed YAML or JSON", "fix the syntax at the position given"},
 		{RuleDocumentTooLarge, SeverityError, "the document is larger than 16 MiB", "split the document"},
+		{RuleDocumentTooComplex, SeverityError, "the document nests deeper than 512 levels, or its YAML aliases expand it beyond 100,000 nodes (or twice its written size)", "flatten the nesting, or write the repeated parts out instead of using aliases"},
 		{RuleNotAnObject, SeverityError, "the root is not an object with an `arazzo` field", "make the root a mapping that starts with `arazzo: 1.0.1` or `1.1.0`"},
 		{RuleUnsupportedVer, SeverityError, "the `arazzo` version is neither 1.0.x nor 1.1.x", "use 1.0.1 or 1.1.0"},
 		{RuleRequiredField, SeverityError, "a required field is missing or an required list is empty", "add the field"},

@@ -26,7 +26,7 @@ func ValidateBytes(file string, data []byte) (*Document, Diagnostics) {
 		diags = Diagnostics{{File: file, Line: 1, Col: 1, Severity: SeverityError, Rule: RuleYAMLSyntax, Message: err.Error(), Err: err}}
 	}
 	var root yaml.Node
-	if len(data) <= MaxDocumentBytes && yaml.Unmarshal(data, &root) == nil && len(root.Content) > 0 {
+	if len(data) <= MaxDocumentBytes && yaml.Unmarshal(data, &root) == nil && len(root.Content) > 0 && checkLimits(file, &root) == nil {
 		diags = merge(diags, checkSchema(file, root.Content[0]), root.Content[0])
 	}
 	diags.Sort()
@@ -89,10 +89,7 @@ func merge(diags, schema Diagnostics, root *yaml.Node) Diagnostics {
 		}
 		out = append(out, d)
 	}
-	for _, d := range diags {
-		out = append(out, d)
-	}
-	return out
+	return append(out, diags...)
 }
 
 type validator struct {

@@ -2,6 +2,7 @@ package arazzo_test
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -105,7 +106,7 @@ func TestRulesCatalogue(t *testing.T) {
 	for _, id := range []string{
 		arazzo.RuleYAMLSyntax, arazzo.RuleNotAnObject, arazzo.RuleRequiredField, arazzo.RuleInvalidType,
 		arazzo.RuleUnknownField, arazzo.RuleUnsupportedVer, arazzo.RuleInvalidValue, arazzo.RuleReservedExtKey,
-		arazzo.RuleDuplicateKey, arazzo.RuleDocumentTooLarge, arazzo.RuleSchema, arazzo.RuleRootSchemaKey,
+		arazzo.RuleDuplicateKey, arazzo.RuleDocumentTooLarge, arazzo.RuleDocumentTooComplex, arazzo.RuleSchema, arazzo.RuleRootSchemaKey,
 		arazzo.RuleDuplicateID, arazzo.RuleUnknownStep, arazzo.RuleUnknownWorkflow, arazzo.RuleUnknownSource,
 		arazzo.RuleUnknownComponent, arazzo.RuleDependsOnCycle, arazzo.RuleExpressionSyntax, arazzo.RuleUndeclaredInput,
 		arazzo.RuleUnknownOutput, arazzo.RuleStepOrder, arazzo.RuleCriterionContext, arazzo.RuleBareExpression,
@@ -139,7 +140,7 @@ workflows:
 `
 	_, diags := arazzo.ValidateBytes("doc.yaml", []byte(doc))
 	for _, d := range diags {
-		os.Stdout.WriteString(d.Error() + "\n")
+		fmt.Println(d.Error())
 	}
 	// Output:
 	// doc.yaml:9:22: warning: parameter Authorization: "$inputs.token" is inside text without braces and is sent literally: write {$inputs.token} [bare-embedded-expression]

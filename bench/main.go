@@ -93,7 +93,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer srv.Close()
+	defer func() { _ = srv.Close() }()
 
 	if cfg.cpuProfile != "" || cfg.memProfile != "" {
 		fmt.Fprintf(stderr, "profiling the runner in-process on %d records…\n", cfg.profileRecords)

@@ -51,6 +51,10 @@ type Condition struct {
 // CompileCondition parses s and compiles it once into an expr-lang program.
 // Syntax errors are *SyntaxError with the byte offset into s.
 func CompileCondition(s string) (*Condition, error) {
+	if len(s) > MaxExpressionBytes {
+		return nil, &SyntaxError{Source: s, Offset: MaxExpressionBytes,
+			Msg: fmt.Sprintf("condition is %d bytes long, more than the limit of %d: split it into several criteria", len(s), MaxExpressionBytes)}
+	}
 	lo, hi := trimBraces(s)
 	toks, exprs, err := lexCondition(s, lo, hi)
 	if err != nil {
@@ -467,12 +471,24 @@ func clip(s string) string {
 // fully parenthesised expr-lang program, so that expr-lang's own precedence
 // (which puts == and < on one level) never applies.
 type condParser struct {
-	src  string
-	toks []token
-	i    int
-	end  int
-	lits []any
+	src   string
+	toks  []token
+	i     int
+	end   int
+	lits  []any
+	depth int // nesting of "(" and "!", bounded by MaxConditionDepth
 }
+
+// nest enters one level of "(" or "!" at offset at; the caller calls leave when done.
+func (p *condParser) nest(at int) error {
+	p.depth++
+	if p.depth > MaxConditionDepth {
+		return p.fail(at, "condition nests parentheses and \"!\" more than %d deep: simplify it", MaxConditionDepth)
+	}
+	return nil
+}
+
+func (p *condParser) leave() { p.depth-- }
 
 func (p *condParser) peek() token { return p.toks[p.i] }
 
@@ -550,6 +566,10 @@ func (p *condParser) rel() (string, error) { return p.binary(relOps, p.unary) }
 func (p *condParser) unary() (string, error) {
 	if t := p.peek(); t.kind == tOp && t.text == "!" {
 		p.next()
+		if err := p.nest(t.pos); err != nil {
+			return "", err
+		}
+		defer p.leave()
 		x, err := p.unary()
 		if err != nil {
 			return "", err
@@ -622,6 +642,10 @@ func (p *condParser) primary() (string, error) {
 	case tExpr:
 		return "rt($env, " + strconv.Itoa(t.expr) + ")", nil
 	case tLParen:
+		if err := p.nest(t.pos); err != nil {
+			return "", err
+		}
+		defer p.leave()
 		x, err := p.or()
 		if err != nil {
 			return "", err

@@ -5,6 +5,17 @@ import (
 	"strconv"
 )
 
+// Limits on what one expression or condition may make the parser do. They keep a hostile or
+// broken document from costing more than a moment: real expressions are a few dozen bytes, and
+// without them a condition of many thousand nested parentheses takes minutes to compile.
+const (
+	// MaxExpressionBytes bounds one runtime expression (alone or embedded in a template) and
+	// one whole condition.
+	MaxExpressionBytes = 4096
+	// MaxConditionDepth bounds how deeply a condition nests parentheses and "!".
+	MaxConditionDepth = 100
+)
+
 // ErrNotFound is wrapped by every error that reports a value a runtime
 // expression refers to but the [Context] does not hold: a step that has not
 // run, an output that was never set, a header the response lacks. Test for it

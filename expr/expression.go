@@ -179,6 +179,9 @@ func parseExpression(src, text string, off int) (Expression, *SyntaxError) {
 	if text == "" {
 		return e, p.fail(0, "empty runtime expression")
 	}
+	if len(text) > MaxExpressionBytes {
+		return e, p.fail(MaxExpressionBytes, "runtime expression is %d bytes long, more than the limit of %d: shorten it", len(text), MaxExpressionBytes)
+	}
 	if text[0] != '$' {
 		return e, p.fail(0, "runtime expression %q must start with \"$\"", text)
 	}

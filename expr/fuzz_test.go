@@ -1,7 +1,11 @@
 package expr
 
 import (
+	"encoding/json"
 	"errors"
+	"os"
+	"reflect"
+	"strconv"
 	"testing"
 )
 
@@ -91,5 +95,59 @@ func FuzzCondition(f *testing.F) {
 			t.Fatalf("Eval(%q, nil) = %v", s, err)
 		}
 		_ = c.Explain(ctx)
+	})
+}
+
+// FuzzPointer checks that parsing, Get and Set never panic on any pointer and document, that a
+// parsed pointer prints back to tokens that parse the same, and that Set followed by Get finds
+// the value that was set.
+func FuzzPointer(f *testing.F) {
+	docs := [][]byte{[]byte(`{"a":[{"b":"x"},2],"":"e","a/b":1,"m~n":{"-":[]},"n":null}`)}
+	for _, path := range []string{"../workflows/assembled/arazzo/inputs.example.json", "../examples/pets/pets.arazzo.inputs.json"} {
+		if data, err := os.ReadFile(path); err == nil {
+			docs = append(docs, data)
+		}
+	}
+	ptrs := []string{"", "#", "/", "/a/0/b", "/a/1", "/a/2", "/a/-", "/a/01", "/a~1b", "/m~0n/-/0", "/n/x", "#/a/0", "/~2", "a", "/a/99999999999999999999"}
+	for i, p := range ptrs {
+		f.Add(p, docs[i%len(docs)], `{"v":[1,"two",null]}`)
+	}
+	f.Fuzz(func(t *testing.T, ptr string, docText []byte, valueText string) {
+		p, err := ParsePointer(ptr)
+		if err != nil {
+			var se *SyntaxError
+			if !errors.As(err, &se) || se.Offset < 0 || se.Offset > len(ptr) {
+				t.Fatalf("ParsePointer(%q) = %v (%T), want a *SyntaxError inside the text", ptr, err, err)
+			}
+			return
+		}
+		again, err := ParsePointer(p.String())
+		if err != nil || !reflect.DeepEqual(again.Tokens(), p.Tokens()) {
+			t.Fatalf("ParsePointer(%q).String() = %q does not parse back to the same tokens: %v", ptr, p.String(), err)
+		}
+		var doc, value any
+		if json.Unmarshal(docText, &doc) != nil {
+			doc = map[string]any{"a": []any{1.0}}
+		}
+		if json.Unmarshal([]byte(valueText), &value) != nil {
+			value = valueText
+		}
+		_, _ = p.Get(doc)
+		got, err := p.Set(doc, value)
+		if err != nil {
+			return
+		}
+		check := p
+		if toks := p.Tokens(); len(toks) > 0 && toks[len(toks)-1] == "-" {
+			parent, _ := pointerFromTokens(toks[:len(toks)-1]).Get(got)
+			if arr, ok := parent.([]any); ok {
+				toks[len(toks)-1] = strconv.Itoa(len(arr) - 1)
+				check = pointerFromTokens(toks)
+			}
+		}
+		v, ok := check.Get(got)
+		if !ok || !reflect.DeepEqual(v, value) {
+			t.Fatalf("Set(%q, %v) then Get = %v, %v; want the value back", ptr, value, v, ok)
+		}
 	})
 }

@@ -185,9 +185,9 @@ func (l *Loader) load(ctx context.Context, location, key string, root *url.URL) 
 		Context:               ctx,
 	}
 
-	swagger, declared := declaredVersion(data)
+	swagger, _ := declaredVersion(data)
 	var doc *openapi3.T
-	version := declared
+	var version string
 	if swagger != "" {
 		version = swagger
 		var doc2 openapi2.T

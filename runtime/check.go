@@ -52,6 +52,10 @@ func (r *Runner) Check(ctx context.Context, doc *arazzo.Document, opts CheckOpti
 		if sd.Type != "" && sd.Type != "openapi" {
 			continue
 		}
+		if err := p.checkSourceURL(sd); err != nil {
+			diags = append(diags, p.diag(sd.Pos, RuleSourceLoad, "source description %q: %v", sd.Name, err))
+			continue
+		}
 		desc, err := r.loader.Load(ctx, p.sourceLocation(sd))
 		if err != nil {
 			if ctx.Err() != nil {

@@ -31,7 +31,7 @@ type run struct {
 }
 
 func (r *Runner) execute(ctx context.Context, p *plan) (*Result, error) {
-	res := &Result{Document: p.doc.File, Success: true, Workflows: []*WorkflowResult{}, Mocked: p.opts.Mock}
+	res := &Result{Document: p.doc.File, Success: true, Workflows: []*WorkflowResult{}, Mocked: p.opts.Mock, GeneratedInputs: p.generated}
 	x := &run{r: r, p: p, result: res, workflows: map[string]expr.WorkflowValues{}, done: map[string]bool{}}
 	x.srcFields = map[string]map[string]any{}
 	for _, sd := range p.doc.SourceDescriptions {

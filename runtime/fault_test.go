@@ -2,6 +2,7 @@ package runtime_test
 
 import (
 	"bufio"
+	"context"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -157,7 +158,7 @@ func TestFaultInjection(t *testing.T) {
 				t.Cleanup(srv.Close)
 				return srv.URL
 			},
-			wantErr: []string{`step "getThing"`, "certificate signed by unknown authority"},
+			wantErr: []string{`step "getThing"`, "certificate signed by unknown authority (if you trust this server, pass its CA certificate with --ca-cert FILE)"},
 		},
 	}
 	for _, tc := range tests {
@@ -192,4 +193,59 @@ func httpServer(t *testing.T, h http.HandlerFunc) string {
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return srv.URL
+}
+
+// A retry action meets a server that keeps answering 5xx: it waits retryAfter between attempts,
+// or what the server's Retry-After asks (capped), gives up after retryLimit, and the workflow
+// fails naming the step and the last status. Waits are observed through WithSleep, not slept.
+func TestFaultRetry5xx(t *testing.T) {
+	tests := []struct {
+		name       string
+		retryAfter string // the server's header; empty: none
+		maxWait    time.Duration
+		wantWaits  []time.Duration
+	}{
+		{name: "without Retry-After", wantWaits: []time.Duration{250 * time.Millisecond, 250 * time.Millisecond}},
+		{name: "with Retry-After seconds", retryAfter: "3", wantWaits: []time.Duration{3 * time.Second, 3 * time.Second}},
+		{name: "with Retry-After capped", retryAfter: "86400", maxWait: time.Minute, wantWaits: []time.Duration{time.Minute, time.Minute}},
+		{name: "with an unreadable Retry-After", retryAfter: "soon", wantWaits: []time.Duration{250 * time.Millisecond, 250 * time.Millisecond}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ignore := goleak.IgnoreCurrent()
+			t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
+			calls := 0
+			url := httpServer(t, func(w http.ResponseWriter, r *http.Request) {
+				calls++
+				if tc.retryAfter != "" {
+					w.Header().Set("Retry-After", tc.retryAfter)
+				}
+				w.WriteHeader(http.StatusServiceUnavailable)
+			})
+			doc, err := arazzo.ParseFile("testdata/fault/retry.arazzo.yaml")
+			require.NoError(t, err)
+			transport := &http.Transport{}
+			defer transport.CloseIdleConnections()
+			var waits []time.Duration
+			opts := []runtime.Option{
+				runtime.WithHTTPClient(&http.Client{Transport: transport}),
+				runtime.WithSleep(func(ctx context.Context, d time.Duration) error { waits = append(waits, d); return ctx.Err() }),
+			}
+			if tc.maxWait > 0 {
+				opts = append(opts, runtime.WithMaxRetryAfter(tc.maxWait))
+			}
+			r, err := runtime.New(opts...)
+			require.NoError(t, err)
+			res, err := r.Run(t.Context(), doc, runtime.RunOptions{Servers: map[string]string{"api": url}})
+			require.NoError(t, err)
+			assert.Equal(t, 3, calls, "one attempt and two retries")
+			assert.Equal(t, tc.wantWaits, waits)
+			wf := res.Workflows[0]
+			assert.False(t, wf.Success)
+			assert.NotContains(t, wf.Error, "\n")
+			assert.Contains(t, wf.Error, `step "getThing": success criterion "$statusCode == 200" failed (saw $statusCode = 503)`)
+			require.Len(t, wf.Steps, 1)
+			assert.Equal(t, 3, wf.Steps[0].Attempts)
+		})
+	}
 }

@@ -20,6 +20,9 @@ import (
 // inputs JSON Schema before any request is sent (AMB-14: validated, defaults not applied).
 // Every problem of every workflow is reported at once.
 func (p *plan) bindInputs() error {
+	if p.opts.GenerateInputs && !p.opts.Mock {
+		return setupErrorf("generated inputs are only for mock runs: pass --mock, or give every input")
+	}
 	perWorkflow := p.inputsAreKeyedByWorkflow()
 	var errs []error
 	for _, wf := range p.order {
@@ -30,6 +33,21 @@ func (p *plan) bindInputs() error {
 		}
 		if in == nil {
 			in = map[string]any{}
+		}
+		if p.opts.GenerateInputs {
+			var names []string
+			in, names = generateInputs(p.doc, wf, in, p.usageSchema)
+			if len(names) > 0 {
+				gen := make(map[string]any, len(names))
+				for _, n := range names {
+					gen[n] = in[n]
+				}
+				if p.generated == nil {
+					p.generated = map[string]map[string]any{}
+				}
+				p.generated[wf.WorkflowID] = gen
+				p.warnings = append(p.warnings, generatedNote(wf.WorkflowID, names, in))
+			}
 		}
 		p.inputs[wf.WorkflowID] = in
 		if problems := checkInputs(p.doc, wf, in); len(problems) > 0 {

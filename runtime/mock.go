@@ -34,6 +34,7 @@ func startMocks(p *plan) error {
 			_ = srv.Shutdown(ctx)
 		})
 		src.base = "http://" + ln.Addr().String() + src.desc.BasePath()
+		src.mocked = true
 	}
 	return nil
 }

@@ -39,6 +39,8 @@ type source struct {
 	desc *openapi.Description
 	// base overrides the operation servers (from --server or the mock); empty uses them.
 	base string
+	// mocked says the source's requests go to the in-process mock.
+	mocked bool
 }
 
 // boundStep is a step tied to what it calls.
@@ -58,6 +60,8 @@ type plan struct {
 	conds    map[string]*expr.Condition
 	warnings []string
 	closers  []func()
+	// generated holds the inputs generated per workflow (RunOptions.GenerateInputs).
+	generated map[string]map[string]any
 	// orders holds the execution order of each workflow's steps, as positions in Steps, when it
 	// differs from the array order (1.1 dependsOn, STEP-17).
 	orders map[*arazzo.Workflow][]int
@@ -103,8 +107,14 @@ func (r *Runner) plan(ctx context.Context, doc *arazzo.Document, opts *RunOption
 		return nil, err
 	}
 	p.order = order
-	if err := p.bindInputs(); err != nil {
-		return nil, err
+	// Generated inputs are made after the steps are bound, so that an input the workflow's
+	// schema leaves loose can follow the schema of the parameter or body field it feeds.
+	if !opts.GenerateInputs {
+		if err := p.bindInputs(); err != nil {
+			return nil, err
+		}
+	} else if !opts.Mock {
+		return nil, setupErrorf("generated inputs are only for mock runs: pass --mock, or give every input")
 	}
 	needed := p.neededSources()
 	if err := r.loadSources(ctx, p, needed); err != nil {
@@ -118,6 +128,12 @@ func (r *Runner) plan(ctx context.Context, doc *arazzo.Document, opts *RunOption
 	if len(diags) > 0 {
 		p.close()
 		return nil, &SetupError{Err: diags}
+	}
+	if opts.GenerateInputs {
+		if err := p.bindInputs(); err != nil {
+			p.close()
+			return nil, err
+		}
 	}
 	return p, nil
 }
@@ -343,6 +359,10 @@ func (r *Runner) loadSources(ctx context.Context, p *plan, need map[string]bool)
 	var diags arazzo.Diagnostics
 	for _, sd := range p.doc.SourceDescriptions {
 		if !need[sd.Name] {
+			continue
+		}
+		if err := p.checkSourceURL(sd); err != nil {
+			diags = append(diags, p.diag(sd.Pos, RuleSourceLoad, "source description %q: %v", sd.Name, err))
 			continue
 		}
 		loc := p.sourceLocation(sd)

@@ -3,6 +3,8 @@ package runtime
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,6 +21,7 @@ import (
 	"github.com/arazzo-runner/arazzo/arazzo"
 	"github.com/arazzo-runner/arazzo/expr"
 	"github.com/arazzo-runner/arazzo/openapi"
+	"github.com/arazzo-runner/arazzo/openapi/mock"
 )
 
 // Exchange is one HTTP request and its response, kept for reports.
@@ -49,6 +52,9 @@ type request struct {
 	bodyVal any
 	secrets []string
 	client  *http.Client // the source's own client (RunOptions.Clients), nil for the Runner's
+	// shape asks the workflow-aware mock for an answer (mock.HeaderShape); it is sent but
+	// never recorded in the exchange.
+	shape string
 }
 
 // attempt runs one attempt of a step: the request (or the called workflow) and its success
@@ -67,6 +73,11 @@ func (x *run) attempt(ctx context.Context, st *wfState, step *arazzo.Step, sr *S
 		return fail(err)
 	}
 	req.client = x.p.opts.Clients[b.src.sd.Name]
+	if b.src.mocked && x.p.opts.MockMode != MockSchema {
+		if sh := x.shapeFor(st, step, b, c); sh != nil {
+			req.shape = shapeHeader(sh)
+		}
+	}
 	sr.Method, sr.URL = req.method, req.url.String()
 	c.Method, c.URL = req.method, req.url.String()
 	c.Request = &expr.Message{Header: req.header, Query: req.query, Path: req.path, Body: req.bodyVal}
@@ -83,6 +94,9 @@ func (x *run) attempt(ctx context.Context, st *wfState, step *arazzo.Step, sr *S
 		"method", req.method, "url", ex.URL, "status", ex.StatusCode, "duration", ex.Duration)
 	if err != nil {
 		return fail(err)
+	}
+	if req.shape != "" {
+		x.shapeWarnings(step.StepID, resp.header.Values(mock.HeaderWarning))
 	}
 	sr.StatusCode = resp.status
 	c.StatusCode = resp.status
@@ -679,6 +693,9 @@ func (x *run) send(ctx context.Context, req *request, timeout time.Duration) (*E
 		return fail(err)
 	}
 	hreq.Header = req.header.Clone()
+	if req.shape != "" {
+		hreq.Header.Set(mock.HeaderShape, req.shape)
+	}
 	if hreq.Header.Get("User-Agent") == "" {
 		hreq.Header.Set("User-Agent", "arazzo-runner")
 	}
@@ -691,7 +708,7 @@ func (x *run) send(ctx context.Context, req *request, timeout time.Duration) (*E
 		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
 			return fail(fmt.Errorf("no response within %s (raise --timeout)", timeout))
 		}
-		return fail(unwrapURLError(err))
+		return fail(tlsHint(unwrapURLError(err)))
 	}
 	defer resp.Body.Close()
 	limit := x.p.opts.MaxResponseBytes
@@ -711,6 +728,16 @@ func (x *run) send(ctx context.Context, req *request, timeout time.Duration) (*E
 		ex.ResponseBody = data
 	}
 	return ex, &response{status: resp.StatusCode, header: resp.Header, body: parseBody(resp.Header.Get("Content-Type"), data)}, nil
+}
+
+// tlsHint adds what to do to a certificate the client does not trust.
+func tlsHint(err error) error {
+	var ua x509.UnknownAuthorityError
+	var ve *tls.CertificateVerificationError
+	if errors.As(err, &ua) || errors.As(err, &ve) {
+		return fmt.Errorf("%w (if you trust this server, pass its CA certificate with --ca-cert FILE)", err)
+	}
+	return err
 }
 
 func unwrapURLError(err error) error {

@@ -11,6 +11,9 @@ type Result struct {
 	Warnings []string `json:"warnings,omitempty"`
 	// DryRun says no request was sent: the steps hold the requests that would have been.
 	DryRun bool `json:"dryRun,omitempty"`
+	// GeneratedInputs holds, per workflowId, the inputs a mock run generated from the inputs
+	// schema because they were not given (RunOptions.GenerateInputs).
+	GeneratedInputs map[string]map[string]any `json:"generatedInputs,omitempty"`
 }
 
 // WorkflowResult is the outcome of one workflow.

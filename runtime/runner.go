@@ -171,6 +171,14 @@ type RunOptions struct {
 	// Mock starts an in-process mock of every OpenAPI source on 127.0.0.1 and sends the
 	// requests there.
 	Mock bool
+	// MockMode chooses how the mock answers (only with Mock): MockWorkflow (the default, also
+	// for "") shapes each response so the step's success criteria hold and polling loops end
+	// at once; MockSchema answers from the OpenAPI description alone.
+	MockMode MockMode
+	// GenerateInputs fills the inputs a workflow declares but the run was not given with values
+	// generated from its inputs schema, each reported in Result.GeneratedInputs and as a
+	// warning. It is refused without Mock: generated values never reach a real API.
+	GenerateInputs bool
 	// KeepExchanges keeps every request and response (bodies included) in the StepResults, for
 	// reports such as HAR.
 	KeepExchanges bool
@@ -187,6 +195,19 @@ type RunOptions struct {
 	// one presenting a TLS client certificate); other sources use the Runner's client.
 	Clients map[string]*http.Client
 }
+
+// MockMode is how the in-process mock answers a run's requests.
+type MockMode string
+
+// Mock modes of RunOptions.MockMode.
+const (
+	// MockWorkflow answers so that each step's success criteria hold (status code, body
+	// values, JSONPath and regex criteria) and goto loops end: the happy path runs offline.
+	MockWorkflow MockMode = "workflow"
+	// MockSchema answers from the OpenAPI description alone: the lowest documented 2xx with
+	// its example or a body generated from its schema.
+	MockSchema MockMode = "schema"
+)
 
 func (o *RunOptions) defaults() {
 	if o.Timeout <= 0 {

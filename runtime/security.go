@@ -59,7 +59,7 @@ func (x *run) applySecurity(st *wfState, step *arazzo.Step, b *boundStep, req *r
 		}
 		for i, ref := range requirement {
 			x.applyScheme(b.src.desc.SecuritySchemes[ref.Name], creds[i], req, set, cookies)
-			if strings.HasPrefix(creds[i].from, "input") {
+			if strings.HasPrefix(creds[i].from, "input") || strings.HasPrefix(creds[i].from, "a placeholder") {
 				x.note(fmt.Sprintf("source %q: security scheme %q takes its credentials from %s", b.src.sd.Name, ref.Name, creds[i].from))
 			}
 		}
@@ -129,7 +129,31 @@ func (x *run) lookupCredential(st *wfState, src *source, scheme *openapi.Securit
 	if c := named[scheme.Name]; c != nil {
 		return c
 	}
-	return inputCredential(st.inputs, scheme)
+	if c := inputCredential(st.inputs, scheme); c != nil {
+		return c
+	}
+	if src.mocked && x.p.opts.GenerateInputs {
+		return mockCredential(scheme)
+	}
+	return nil
+}
+
+// RuleMockCredential is the id of the warning that a mock run with generated inputs sent a
+// placeholder credential for a security scheme nothing gave credentials for.
+const RuleMockCredential = "mock-credential"
+
+// mockCredential is the placeholder a mock run with generated inputs sends for a security
+// scheme it has no credentials for, so that the mock's security check passes; such values never
+// reach a real API (GenerateInputs requires Mock, and only mocked sources get them).
+func mockCredential(scheme *openapi.SecurityScheme) *credential {
+	from := fmt.Sprintf("a placeholder (no credentials given; pass --auth %s=VALUE for a real run) [%s]", scheme.Name, RuleMockCredential)
+	switch {
+	case scheme.Type == "http" && scheme.Scheme == "basic":
+		return &credential{user: "mock-user", pass: "mock-password", from: from}
+	case scheme.Type == "apiKey":
+		return &credential{secret: "mock-api-key", from: from}
+	}
+	return &credential{secret: "mock-token", from: from}
 }
 
 // inputCredential applies the input naming convention of cli.md.

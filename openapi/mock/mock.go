@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -49,7 +50,9 @@ type route struct {
 	re       *regexp.Regexp
 	names    []string // the template's {params}, in order
 	literal  int      // number of literal characters
-	ops      map[string]*operation
+	// ops lists the operations of each method; several share a method when the description
+	// writes query strings into its path keys (/{Bucket}?acl, /{Bucket}?list-type=2).
+	ops map[string][]*operation
 }
 
 // operation is one operation of the description, ready to validate requests
@@ -58,6 +61,58 @@ type operation struct {
 	op    *openapi.Operation
 	kop   *openapi3.Operation
 	route *routers.Route
+	// query holds what the path key's query string requires: a name with a value, or with
+	// "" when only its presence is required.
+	query map[string]string
+}
+
+// splitPathKey separates a path key such as /{Bucket}?list-type=2 into the path template,
+// without a trailing slash, and what its query string requires.
+func splitPathKey(key string) (string, map[string]string) {
+	path, rawQuery, _ := strings.Cut(key, "?")
+	if len(path) > 1 {
+		path = strings.TrimSuffix(path, "/")
+	}
+	var query map[string]string
+	for _, kv := range strings.Split(rawQuery, "&") {
+		if kv == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(v, "{") {
+			v = ""
+		}
+		if query == nil {
+			query = map[string]string{}
+		}
+		query[k] = v
+	}
+	return path, query
+}
+
+// matches reports whether a request's query satisfies what the operation's path key requires.
+func (o *operation) matches(q url.Values) bool {
+	for k, v := range o.query {
+		if !q.Has(k) || (v != "" && q.Get(k) != v) {
+			return false
+		}
+	}
+	return true
+}
+
+// pick chooses among the operations of one method the one whose query requirements the request
+// meets, the most demanding first.
+func pick(ops []*operation, q url.Values) *operation {
+	var best *operation
+	for _, o := range ops {
+		if o.matches(q) && (best == nil || len(o.query) > len(best.query)) {
+			best = o
+		}
+	}
+	if best == nil {
+		best = ops[0]
+	}
+	return best
 }
 
 type handler struct {
@@ -123,27 +178,29 @@ func New(d *openapi.Description, opts ...Option) (http.Handler, error) {
 	}
 	byTemplate := map[string]*route{}
 	for _, op := range d.Operations() {
-		r, ok := byTemplate[op.Path]
+		tpl, query := splitPathKey(op.Path)
+		r, ok := byTemplate[tpl]
 		if !ok {
-			re, names, literal, err := compileTemplate(op.Path)
+			re, names, literal, err := compileTemplate(tpl)
 			if err != nil {
 				return nil, fmt.Errorf("mock: path %q: %w", op.Path, err)
 			}
-			r = &route{template: op.Path, re: re, names: names, literal: literal, ops: map[string]*operation{}}
-			byTemplate[op.Path] = r
+			r = &route{template: tpl, re: re, names: names, literal: literal, ops: map[string][]*operation{}}
+			byTemplate[tpl] = r
 			h.routes = append(h.routes, r)
 		}
 		item, kop := kin.Operation(op)
 		if item == nil || kop == nil {
 			return nil, fmt.Errorf("mock: %s %s: operation was not loaded by openapi.Loader", op.Method, op.Path)
 		}
-		r.ops[op.Method] = &operation{
-			op:  op,
-			kop: kop,
+		r.ops[op.Method] = append(r.ops[op.Method], &operation{
+			op:    op,
+			kop:   kop,
+			query: query,
 			route: &routers.Route{
 				Spec: doc, Path: op.Path, PathItem: item, Method: op.Method, Operation: kop,
 			},
-		}
+		})
 	}
 	// Most specific first: fewer parameters, then more literal text.
 	sort.SliceStable(h.routes, func(i, j int) bool {
@@ -217,6 +274,10 @@ func compileTemplate(tpl string) (*regexp.Regexp, []string, int, error) {
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set(HeaderMock, "true")
 	path, ok := h.stripBase(r.URL.EscapedPath())
+	if ok && r.URL.Path != path && !h.routed(path) {
+		// A path key with characters that need escaping (a space, say) is matched unescaped.
+		path, ok = h.stripBase(r.URL.Path)
+	}
 	if !ok {
 		h.problem(w, r, &Problem{Status: http.StatusNotFound, Title: http.StatusText(http.StatusNotFound),
 			Detail: fmt.Sprintf("no operation for %s %s: the API is served under %s", r.Method, r.URL.Path, strings.Join(h.basePaths, ", "))})
@@ -231,8 +292,8 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		matched = true
-		if op, ok := rt.ops[r.Method]; ok {
-			h.serveOperation(w, r, op, pathParams(rt.names, m[1:]))
+		if ops, ok := rt.ops[r.Method]; ok {
+			h.serveOperation(w, r, pick(ops, r.URL.Query()), pathParams(rt.names, m[1:]))
 			return
 		}
 		for method := range rt.ops {
@@ -250,6 +311,16 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Allow", strings.Join(allowed, ", "))
 	h.problem(w, r, &Problem{Status: http.StatusMethodNotAllowed, Title: http.StatusText(http.StatusMethodNotAllowed),
 		Detail: fmt.Sprintf("no operation for %s %s; allowed: %s", r.Method, r.URL.Path, strings.Join(allowed, ", "))})
+}
+
+// routed reports whether some route matches path.
+func (h *handler) routed(path string) bool {
+	for _, rt := range h.routes {
+		if rt.re.MatchString(path) {
+			return true
+		}
+	}
+	return false
 }
 
 // stripBase removes the longest server base path that prefixes path, and
@@ -290,10 +361,36 @@ func (h *handler) serveOperation(w http.ResponseWriter, r *http.Request, op *ope
 		h.problem(w, r, p)
 		return
 	}
-	a, p := h.answerFor(op, r.Header.Values("Prefer"), r.Header.Values("Accept"))
+	shape, p := parseShape(r)
 	if p != nil {
 		h.problem(w, r, p)
 		return
+	}
+	prefer := r.Header.Values("Prefer")
+	documented := true
+	if shape != nil && shape.Status != 0 {
+		var keys []string
+		if op.kop.Responses != nil {
+			keys = op.kop.Responses.Keys()
+		}
+		prefer = nil
+		if codeResponse(keys, shape.Status) != "" {
+			prefer = []string{"code=" + strconv.Itoa(shape.Status)}
+		} else {
+			documented = false
+		}
+	}
+	a, p := h.answerFor(op, prefer, r.Header.Values("Accept"))
+	if p != nil {
+		h.problem(w, r, p)
+		return
+	}
+	if shape != nil {
+		var warnings []string
+		a, warnings = shaped(a, shape, documented, responseSchema(op, a))
+		for _, msg := range warnings {
+			w.Header().Add(HeaderWarning, msg)
+		}
 	}
 	a.write(w, r)
 	h.logger.Debug("mock answered", "method", r.Method, "url", r.URL.String(), "status", a.status, "operation", op.op.ID)

@@ -24,6 +24,7 @@ type answerKey struct {
 
 // answer is a response ready to write.
 type answer struct {
+	key         string // the response key of the description it comes from
 	status      int
 	headers     map[string]string
 	contentType string
@@ -142,6 +143,7 @@ func (h *handler) answerFor(op *operation, prefer, accept []string) (*answer, *P
 		return nil, &Problem{Status: http.StatusInternalServerError, Title: "mock cannot answer",
 			Detail: fmt.Sprintf("%s %s: response %s: %v", op.op.Method, op.op.Path, key, err)}
 	}
+	a.key = key
 	h.mu.Lock()
 	h.answers[ak] = a
 	h.mu.Unlock()
@@ -454,4 +456,25 @@ func sortedStrings(s []string) []string {
 	out := slices.Clone(s)
 	slices.Sort(out)
 	return out
+}
+
+// responseSchema returns the schema of the response an answer comes from, in its media type
+// (the first JSON one when the answer has no body), or nil.
+func responseSchema(op *operation, a *answer) *openapi3.SchemaRef {
+	if a.key == "" || op.kop.Responses == nil {
+		return nil
+	}
+	ref := op.kop.Responses.Value(a.key)
+	if ref == nil || ref.Value == nil {
+		return nil
+	}
+	if mt := ref.Value.Content[a.contentType]; mt != nil {
+		return mt.Schema
+	}
+	for _, ct := range sortedKeys(ref.Value.Content) {
+		if mt := ref.Value.Content[ct]; mt != nil && isJSON(ct) {
+			return mt.Schema
+		}
+	}
+	return nil
 }

@@ -194,6 +194,12 @@ func collectRequestError(req *openapi3filter.RequestError, out *[]finding) {
 	case req.Parameter != nil:
 		field := req.Parameter.In + "." + req.Parameter.Name
 		switch {
+		case req.Parameter.In == openapi3.ParameterInHeader && ignoredHeader(req.Parameter.Name):
+			// OpenAPI: a header parameter named Accept, Content-Type or Authorization "SHALL be
+			// ignored"; the request's own headers say these things.
+		case req.Err != nil && strings.HasPrefix(req.Err.Error(), "invalid serialization method"):
+			// The description gives the parameter a style its location does not allow: the
+			// description's fault, not the request's.
 		case errors.Is(req.Err, openapi3filter.ErrInvalidRequired):
 			add(out, http.StatusBadRequest, field, RuleRequired, fmt.Sprintf("the %s parameter %q is required", req.Parameter.In, req.Parameter.Name))
 		case errors.Is(req.Err, openapi3filter.ErrInvalidEmptyValue):
@@ -212,6 +218,9 @@ func collectRequestError(req *openapi3filter.RequestError, out *[]finding) {
 			add(out, http.StatusBadRequest, "body", RuleRequired, "a request body is required")
 		case errors.As(req.Err, &parse) && parse.Kind == openapi3filter.KindUnsupportedFormat:
 			// kin-openapi cannot decode this media type: accept the body unchecked.
+		case req.Err != nil && (strings.Contains(req.Err.Error(), "unsupported schema of request body") || req.Reason == "reading failed"):
+			// kin-openapi cannot decode this form body (nested objects, for one): accept it
+			// unchecked, as for media types it does not know.
 		case errors.As(req.Err, &parse):
 			add(out, http.StatusBadRequest, "body", RuleSyntax, "the body cannot be decoded: "+capLine(parse.Error(), 200))
 		default:
@@ -294,4 +303,9 @@ func contentTypeMessage(req *openapi3filter.RequestError) string {
 		return fmt.Sprintf("no Content-Type header: send one of %s", strings.Join(accepted, ", "))
 	}
 	return fmt.Sprintf("content type %q is not accepted: send one of %s", got, strings.Join(accepted, ", "))
+}
+
+// ignoredHeader reports whether OpenAPI says a header parameter of this name is ignored.
+func ignoredHeader(name string) bool {
+	return strings.EqualFold(name, "Accept") || strings.EqualFold(name, "Content-Type") || strings.EqualFold(name, "Authorization")
 }

@@ -124,7 +124,7 @@ func ReadDocument(ctx context.Context, io *IOStreams, arg string, maxBytes int64
 		}
 		resp, err := client.Do(req)
 		if err != nil {
-			return nil, "", &CannotStartError{Err: fmt.Errorf("fetch %s: %w", arg, err)}
+			return nil, "", &CannotStartError{Err: fmt.Errorf("fetch %s: %w", arg, certHint(err))}
 		}
 		defer resp.Body.Close()
 		if resp.StatusCode/100 != 2 {

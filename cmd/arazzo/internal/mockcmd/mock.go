@@ -38,6 +38,10 @@ type Options struct {
 	Port    int      // 0: a free port per source; N: N for the first source, N+1 for the next, ...
 	Sources []string // NAME=PATH
 	Verbose bool
+	// CACert is a PEM bundle of extra trusted CAs for https documents and sources.
+	CACert string
+	// AllowRemoteRefs lets OpenAPI descriptions $ref documents on other hosts.
+	AllowRemoteRefs bool
 }
 
 // NewCmdMock returns `arazzo mock`. runF replaces the action in tests of flag parsing.
@@ -94,6 +98,8 @@ not start (unreadable document or source, port in use).`,
 	f.IntVarP(&opts.Port, "port", "p", 0, "port of the first source (the next sources take the following ports); 0 picks free ports")
 	f.StringArrayVar(&opts.Sources, "source", nil, "load source description NAME from PATH instead of its url: `NAME=PATH` (repeatable)")
 	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "log each request the mock answers or refuses to stderr")
+	f.StringVar(&opts.CACert, "ca-cert", "", "also trust the CA certificates of this PEM `FILE` for https documents and sources")
+	f.BoolVar(&opts.AllowRemoteRefs, "allow-remote-refs", false, "follow $refs of OpenAPI descriptions to other hosts (off: only the description's own directory tree)")
 	return cmd
 }
 
@@ -106,6 +112,11 @@ type served struct {
 }
 
 func mockRun(ctx context.Context, opts *Options) error {
+	io, err := cmdutil.WithCACert(opts.IO, opts.CACert)
+	if err != nil {
+		return err
+	}
+	opts.IO = io
 	data, name, err := cmdutil.ReadDocument(ctx, opts.IO, opts.File, arazzo.MaxDocumentBytes)
 	if err != nil {
 		return err
@@ -207,7 +218,7 @@ func loadSources(ctx context.Context, opts *Options, doc *arazzo.Document) ([]*o
 			return nil, nil, cmdutil.FlagErrorf("--source %s: the document has no source description %q", name, name)
 		}
 	}
-	loader, err := openapi.NewLoader(openapi.WithHTTPClient(httpClient(opts.IO)))
+	loader, err := openapi.NewLoader(openapi.WithHTTPClient(httpClient(opts.IO)), openapi.WithAllowRemoteRefs(opts.AllowRemoteRefs))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -221,6 +232,9 @@ func loadSources(ctx context.Context, opts *Options, doc *arazzo.Document) ([]*o
 		}
 		loc, ok := overrides[sd.Name]
 		if !ok {
+			if err := arazzo.CheckSourceURL(doc.File, sd.URL); err != nil {
+				return nil, nil, &cmdutil.CannotStartError{Err: fmt.Errorf("source description %q: %w", sd.Name, err)}
+			}
 			loc = sourceLocation(doc.File, sd.URL)
 		}
 		d, err := loader.Load(ctx, loc)

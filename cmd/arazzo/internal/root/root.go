@@ -12,6 +12,7 @@ import (
 	"github.com/arazzo-runner/arazzo/arazzo"
 	"github.com/arazzo-runner/arazzo/cmd/arazzo/internal/cmdutil"
 	"github.com/arazzo-runner/arazzo/cmd/arazzo/internal/completion"
+	"github.com/arazzo-runner/arazzo/cmd/arazzo/internal/corpus"
 	"github.com/arazzo-runner/arazzo/cmd/arazzo/internal/list"
 	"github.com/arazzo-runner/arazzo/cmd/arazzo/internal/mockcmd"
 	"github.com/arazzo-runner/arazzo/cmd/arazzo/internal/run"
@@ -42,6 +43,7 @@ APIs, with no code written for the workflow.`,
 	cmd.AddCommand(list.NewCmdList(io, nil))
 	cmd.AddCommand(mockcmd.NewCmdMock(io, nil))
 	cmd.AddCommand(completion.NewCmdCompletion(io))
+	cmd.AddCommand(corpus.NewCmdCorpus(io, nil))
 	return cmd
 }
 

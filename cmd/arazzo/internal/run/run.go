@@ -17,6 +17,7 @@ import (
 	"github.com/arazzo-runner/arazzo/cmd/arazzo/internal/cmdutil"
 	"github.com/arazzo-runner/arazzo/cmd/arazzo/internal/report"
 	"github.com/arazzo-runner/arazzo/cmd/arazzo/internal/version"
+	"github.com/arazzo-runner/arazzo/openapi"
 	"github.com/arazzo-runner/arazzo/runtime"
 )
 
@@ -49,6 +50,8 @@ type Options struct {
 	JUnit            string   // --junit FILE
 	HAR              string   // --har FILE
 	ClientCerts      []string // [SOURCE=]CERT,KEY
+	CACert           string   // --ca-cert FILE: extra trusted CAs, PEM
+	AllowRemoteRefs  bool     // --allow-remote-refs
 }
 
 // NewCmdRun returns `arazzo run`. runF replaces the action in tests of flag parsing.
@@ -124,6 +127,8 @@ Exit status: 0 every workflow succeeded, 1 a workflow failed, 2 the run could no
 	f.StringVar(&opts.JUnit, "junit", "", "also write a JUnit XML report to `FILE` (a testsuite per workflow, a testcase per step)")
 	f.StringVar(&opts.HAR, "har", "", "also write every exchange to `FILE` as HAR 1.2 (secrets redacted)")
 	f.StringArrayVar(&opts.ClientCerts, "client-cert", nil, "TLS client certificate and key, PEM files: `[SOURCE=]CERT,KEY` (env ARAZZO_CLIENT_CERT, ARAZZO_CLIENT_KEY)")
+	f.StringVar(&opts.CACert, "ca-cert", "", "also trust the CA certificates of this PEM `FILE` (a private or self-signed CA)")
+	f.BoolVar(&opts.AllowRemoteRefs, "allow-remote-refs", false, "follow $refs of OpenAPI descriptions to other hosts (off: only the description's own directory tree)")
 	_ = cmd.RegisterFlagCompletionFunc("output", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return []string{OutputText, OutputJSON}, cobra.ShellCompDirectiveNoFileComp
 	})
@@ -135,6 +140,11 @@ Exit status: 0 every workflow succeeded, 1 a workflow failed, 2 the run could no
 var ErrWorkflowFailed = errors.New("a workflow failed")
 
 func runRun(ctx context.Context, opts *Options) error {
+	io, err := cmdutil.WithCACert(opts.IO, opts.CACert)
+	if err != nil {
+		return err
+	}
+	opts.IO = io
 	data, name, err := cmdutil.ReadDocument(ctx, opts.IO, opts.File, arazzo.MaxDocumentBytes)
 	if err != nil {
 		return err
@@ -154,7 +164,11 @@ func runRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	r, err := runtime.New(runtime.WithHTTPClient(client))
+	loader, err := openapi.NewLoader(openapi.WithHTTPClient(client), openapi.WithAllowRemoteRefs(opts.AllowRemoteRefs))
+	if err != nil {
+		return err
+	}
+	r, err := runtime.New(runtime.WithHTTPClient(client), runtime.WithLoader(loader))
 	if err != nil {
 		return err
 	}

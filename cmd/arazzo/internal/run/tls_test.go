@@ -97,3 +97,45 @@ func TestRunClientCert(t *testing.T) {
 		})
 	}
 }
+
+// Issue 9: a server whose certificate the system does not trust fails the step with a hint;
+// --ca-cert with its certificate as PEM makes the run succeed. A bad bundle cannot start.
+func TestRunCACert(t *testing.T) {
+	t.Parallel()
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /api/login", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"item":"i-1"}`))
+	})
+	srv := httptest.NewTLSServer(mux)
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	ca := filepath.Join(dir, "ca.pem")
+	require.NoError(t, os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600))
+	notPEM := filepath.Join(dir, "not.pem")
+	require.NoError(t, os.WriteFile(notPEM, []byte("hello"), 0o600))
+
+	tests := []struct {
+		name    string
+		args    []string
+		code    int
+		wantOut string
+		wantErr string
+	}{
+		{"untrusted", nil, 1, "certificate signed by unknown authority (if you trust this server, pass its CA certificate with --ca-cert FILE)", ""},
+		{"trusted with --ca-cert", []string{"--ca-cert", ca}, 0, "", ""},
+		{"missing bundle", []string{"--ca-cert", filepath.Join(dir, "nope.pem")}, 2, "", "--ca-cert " + filepath.Join(dir, "nope.pem") + ": no such file: check the path"},
+		{"not PEM", []string{"--ca-cert", notPEM}, 2, "", "no PEM certificate found"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			streams, out, errOut := cmdutil.TestStreams("", nil)
+			args := append([]string{"run", "../root/testdata/shop/auth.arazzo.yaml", "-w", "own", "-s", srv.URL + "/api"}, tc.args...)
+			code := root.Main(t.Context(), args, streams)
+			assert.Equal(t, tc.code, code, "%s\n%s", out, errOut)
+			assert.Contains(t, out.String(), tc.wantOut)
+			assert.Contains(t, errOut.String(), tc.wantErr)
+		})
+	}
+}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/arazzo-runner/arazzo/arazzo"
 	"github.com/arazzo-runner/arazzo/cmd/arazzo/internal/cmdutil"
+	"github.com/arazzo-runner/arazzo/openapi"
 	"github.com/arazzo-runner/arazzo/runtime"
 )
 
@@ -40,6 +41,10 @@ type Options struct {
 	Strict bool
 	// Sources replaces a source description's location: NAME=PATH (as for run).
 	Sources []string
+	// CACert is a PEM bundle of extra trusted CAs for https documents and sources.
+	CACert string
+	// AllowRemoteRefs lets OpenAPI descriptions $ref documents on other hosts.
+	AllowRemoteRefs bool
 }
 
 // ErrFindings is returned (exit status 1) when validation found errors, or warnings with
@@ -86,6 +91,8 @@ Exit status: 0 no errors, 1 errors found (or warnings, with --strict), 2 could n
 	f.StringVarP(&opts.Format, "format", "f", FormatText, "output format: text, json, sarif, github or junit")
 	f.BoolVar(&opts.Strict, "strict", false, "count warnings as errors")
 	f.StringArrayVar(&opts.Sources, "source", nil, "load source description NAME from PATH instead of its url: `NAME=PATH` (repeatable)")
+	f.StringVar(&opts.CACert, "ca-cert", "", "also trust the CA certificates of this PEM `FILE` for https documents and sources")
+	f.BoolVar(&opts.AllowRemoteRefs, "allow-remote-refs", false, "follow $refs of OpenAPI descriptions to other hosts (off: only the description's own directory tree)")
 	_ = cmd.RegisterFlagCompletionFunc("format", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return Formats, cobra.ShellCompDirectiveNoFileComp
 	})
@@ -125,14 +132,22 @@ func validateRun(ctx context.Context, opts *Options) error {
 		k, v, _ := strings.Cut(s, "=")
 		sources[k] = v
 	}
-	runner, err := runtime.New(runtime.WithHTTPClient(opts.IO.HTTPClient))
+	io, err := cmdutil.WithCACert(opts.IO, opts.CACert)
+	if err != nil {
+		return err
+	}
+	loader, err := openapi.NewLoader(openapi.WithHTTPClient(io.HTTPClient), openapi.WithAllowRemoteRefs(opts.AllowRemoteRefs))
+	if err != nil {
+		return err
+	}
+	runner, err := runtime.New(runtime.WithHTTPClient(io.HTTPClient), runtime.WithLoader(loader))
 	if err != nil {
 		return err
 	}
 	rep := &Report{Strict: opts.Strict, Documents: []string{}, Findings: arazzo.Diagnostics{}}
 	for _, f := range files {
 		// One byte over the limit still reads, so the parser reports document-too-large as a finding.
-		data, name, err := cmdutil.ReadDocument(ctx, opts.IO, f, arazzo.MaxDocumentBytes+1)
+		data, name, err := cmdutil.ReadDocument(ctx, io, f, arazzo.MaxDocumentBytes+1)
 		if err != nil {
 			return err
 		}

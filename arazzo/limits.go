@@ -21,7 +21,7 @@ const (
 // checkLimits measures the tree under n with every alias expanded and reports the first limit
 // it breaks (nesting deeper than MaxNestingDepth, aliases expanding beyond their budget, an
 // alias inside the node it names) as a diagnostic at the offending node. It costs one pass over
-// the written nodes: the expanded size of each node is remembered, not recomputed.
+// the written nodes: the expanded size of each anchored node is remembered, not recomputed.
 func checkLimits(file string, n *yaml.Node) *Diagnostic {
 	written := countWritten(n)
 	w := &limitWalk{
@@ -50,9 +50,9 @@ func countWritten(n *yaml.Node) int {
 type limitWalk struct {
 	file   string
 	budget int
-	size   map[*yaml.Node]int  // expanded node count under each finished node
-	depth  map[*yaml.Node]int  // expanded nesting depth under each finished node
-	open   map[*yaml.Node]bool // nodes being walked, to find an alias inside what it names
+	size   map[*yaml.Node]int  // expanded node count under each finished anchored node
+	depth  map[*yaml.Node]int  // expanded nesting depth under each finished anchored node
+	open   map[*yaml.Node]bool // anchored nodes being walked, to find an alias inside what it names
 	total  int                 // expanded nodes counted so far
 }
 
@@ -74,7 +74,8 @@ func (w *limitWalk) walk(n *yaml.Node, level int) (size, depth int, d *Diagnosti
 			return 0, 0, w.diag(n, fmt.Sprintf("alias *%s is inside the node it names: remove the cycle", n.Value))
 		}
 	}
-	if s, ok := w.size[target]; ok {
+	anchored := target.Anchor != "" // only anchored nodes can be reached twice, through aliases
+	if s, ok := w.size[target]; anchored && ok {
 		if level+w.depth[target] > MaxNestingDepth {
 			return 0, 0, w.diag(n, fmt.Sprintf("document nests deeper than %d levels once aliases are expanded: flatten it", MaxNestingDepth))
 		}
@@ -84,8 +85,10 @@ func (w *limitWalk) walk(n *yaml.Node, level int) (size, depth int, d *Diagnosti
 		}
 		return s, w.depth[target], nil
 	}
-	w.open[target] = true
-	defer delete(w.open, target)
+	if anchored {
+		w.open[target] = true
+		defer delete(w.open, target)
+	}
 	before := w.total
 	w.total++
 	if w.total > w.budget {
@@ -99,7 +102,9 @@ func (w *limitWalk) walk(n *yaml.Node, level int) (size, depth int, d *Diagnosti
 		depth = max(depth, kd+1)
 	}
 	size = w.total - before
-	w.size[target], w.depth[target] = size, depth
+	if anchored {
+		w.size[target], w.depth[target] = size, depth
+	}
 	return size, depth, nil
 }
 

@@ -2,6 +2,7 @@ package arazzo_test
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"testing"
 
@@ -46,4 +47,16 @@ func TestCheckSourceURL(t *testing.T) {
 			assert.ErrorContains(t, err, tc.wantErr)
 		})
 	}
+}
+
+func ExampleCheckSourceURL() {
+	for _, ref := range []string{"../openapi/pets.yaml", "https://api.example.com/openapi.yaml", "ftp://example.com/pets.yaml"} {
+		fmt.Println(arazzo.CheckSourceURL("flows/pets.arazzo.yaml", ref))
+	}
+	fmt.Println(arazzo.CheckSourceURL("https://example.com/flows/pets.arazzo.yaml", "file:///etc/passwd"))
+	// Output:
+	// <nil>
+	// <nil>
+	// source url not allowed: ftp://example.com/pets.yaml: only paths and http(s) URLs are loaded; pass --source NAME=PATH for anything else
+	// source url not allowed: file:///etc/passwd: a document read over http(s) cannot name a local file; pass --source NAME=PATH
 }

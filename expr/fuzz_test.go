@@ -4,8 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"path/filepath"
 	"reflect"
+	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -18,10 +21,51 @@ var expressionSeeds = []string{
 	"", "$", "$foo", "$steps.", "$response.body[", "$inputs.a#~", "$response.body#/a~",
 }
 
+// seedFiles lists the documents the fuzz targets take seeds from: the repository's examples and
+// workflows, and a few of the shared corpus when it is there.
+func seedFiles() []string {
+	var files []string
+	for _, pattern := range []string{"../examples/*/*.yaml", "../workflows/*/arazzo/*.yml", "../runtime/testdata/*/*.arazzo.yaml"} {
+		m, _ := filepath.Glob(pattern)
+		files = append(files, m...)
+	}
+	corpus, _ := filepath.Glob("../../shared/corpus/*/arazzo/*.yml")
+	if len(corpus) > 20 {
+		corpus = corpus[:20]
+	}
+	return append(files, corpus...)
+}
+
+var (
+	conditionLine = regexp.MustCompile(`condition:\s*(.+)`)
+	expressionRef = regexp.MustCompile(`\$[A-Za-z][^\s,'"{}()\[\]]*`)
+)
+
+// seedsFrom scans the seed files' text (no YAML parser here: expr imports none) for conditions
+// or runtime expressions.
+func seedsFrom(re *regexp.Regexp, group int) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, f := range seedFiles() {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		for _, m := range re.FindAllStringSubmatch(string(data), -1) {
+			s := strings.Trim(strings.TrimSpace(m[group]), `"'`)
+			if !seen[s] && len(seen) < 200 {
+				seen[s] = true
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
 // FuzzParseExpression checks that Parse and Eval never panic, that errors are
 // typed, and that a parsed expression keeps its exact source.
 func FuzzParseExpression(f *testing.F) {
-	for _, s := range expressionSeeds {
+	for _, s := range append(expressionSeeds, seedsFrom(expressionRef, 0)...) {
 		f.Add(s)
 	}
 	ctx := testContext()
@@ -72,7 +116,7 @@ var conditionSeeds = []string{
 // FuzzCondition checks that compiling and evaluating any text never panics
 // and that errors are typed.
 func FuzzCondition(f *testing.F) {
-	for _, s := range conditionSeeds {
+	for _, s := range append(conditionSeeds, seedsFrom(conditionLine, 1)...) {
 		f.Add(s)
 	}
 	ctx := condContext()

@@ -331,7 +331,9 @@ func (x *run) runStep(ctx context.Context, st *wfState, step *arazzo.Step) (*Ste
 			if d, ok := retryAfterHeader(oc.ctx, time.Now()); ok {
 				wait = min(d, x.r.maxRetryAfter)
 			}
-			if a.StepID != "" || a.WorkflowID != "" {
+			// A retry naming the step itself is a plain retry: running it as a "target" first
+			// would nest a retry loop inside each attempt (issue 10: corpus polling loops).
+			if (a.StepID != "" && a.StepID != step.StepID) || a.WorkflowID != "" {
 				// Run the named target before retrying (spec: context transfers back after it).
 				if fail := x.runRetryTarget(ctx, st, a, oc.ctx); fail != "" {
 					sr.Error = fmt.Sprintf("%s; retry target: %s", sr.Error, fail)
@@ -385,6 +387,9 @@ func (x *run) runRetryTarget(ctx context.Context, st *wfState, a *arazzo.Failure
 		s := st.wf.Step(a.StepID)
 		if s == nil {
 			return fmt.Sprintf("unknown step %q", a.StepID)
+		}
+		if x.steps >= x.p.opts.MaxSteps {
+			return fmt.Sprintf("%v (%d) before retry target %q: give the loop an exit, or raise --max-steps", ErrMaxSteps, x.p.opts.MaxSteps, a.StepID)
 		}
 		x.steps++
 		sub, _ := x.runStep(ctx, st, s)

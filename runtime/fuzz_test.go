@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/arazzo-runner/arazzo/arazzo"
 	"github.com/arazzo-runner/arazzo/runtime"
 )
@@ -116,4 +119,24 @@ func FuzzBuildRequest(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Found while writing FuzzBuildRequest (issue 9): an object in an exploded matrix path parameter
+// is one ;key=value pair per member (OpenAPI "Style Examples"), not ;name=key=value.
+func TestIssue9MatrixExplodeObject(t *testing.T) {
+	t.Parallel()
+	data, err := json.Marshal(fuzzDocument("1", "a", "b", "", "/x", "y"))
+	require.NoError(t, err)
+	doc, err := arazzo.Parse(filepath.Join("testdata", "spec", "fuzz.arazzo.json"), data)
+	require.NoError(t, err)
+	r, err := runtime.New()
+	require.NoError(t, err)
+	res, err := r.Run(t.Context(), doc, runtime.RunOptions{DryRun: true, Servers: map[string]string{"": "http://127.0.0.1:9"},
+		Inputs: map[string]any{"tags": []any{"a"}, "obj": map[string]any{"R": 100, "G": "2 0"}}})
+	require.NoError(t, err)
+	var urls []string
+	for _, s := range res.Workflows[0].Steps {
+		urls = append(urls, s.URL)
+	}
+	assert.Contains(t, urls, "http://127.0.0.1:9/matrix/;G=2%200;R=100")
 }

@@ -50,7 +50,11 @@ func generateInputs(doc *arazzo.Document, wf *arazzo.Workflow, in map[string]any
 		v := g.value(name, ps, 0)
 		if usage != nil && !fixed(ps) {
 			if us := usage(wf, name); us != nil {
-				if uv := g.value(name, us, 0); conforms(doc, ps, uv) {
+				uv := g.value(name, us, 0)
+				if !conforms(doc, us, uv) { // an API's example can break its own schema
+					uv = (&inputGen{doc: doc, noExamples: true}).value(name, us, 0)
+				}
+				if conforms(doc, ps, uv) {
 					v = uv
 				}
 			}
@@ -203,6 +207,8 @@ func jsonType(v any) string {
 // inputGen generates schema-conforming values; doc resolves `#/components/inputs/…` refs.
 type inputGen struct {
 	doc *arazzo.Document
+	// noExamples ignores example and examples, for schemas whose examples break them.
+	noExamples bool
 }
 
 // secretWords are the name fragments that mark an input as a credential, for which a
@@ -298,10 +304,10 @@ func (g *inputGen) value(name string, s map[string]any, depth int) any {
 	if e, ok := s["enum"].([]any); ok && len(e) > 0 {
 		return e[0]
 	}
-	if v, ok := s["example"]; ok && v != nil {
+	if v, ok := s["example"]; ok && v != nil && !g.noExamples {
 		return v
 	}
-	if e, ok := s["examples"].([]any); ok && len(e) > 0 {
+	if e, ok := s["examples"].([]any); ok && len(e) > 0 && !g.noExamples {
 		return e[0]
 	}
 	for _, k := range []string{"oneOf", "anyOf"} {

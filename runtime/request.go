@@ -512,6 +512,13 @@ func serializePath(name string, v any, style string, explode bool) string {
 			}
 			return b.String()
 		}
+		if m, ok := v.(map[string]any); ok && explode {
+			var b strings.Builder
+			for _, k := range sortedKeys(m) {
+				b.WriteString(";" + esc(k) + "=" + esc(stringify(m[k])))
+			}
+			return b.String()
+		}
 		return ";" + name + "=" + esc(serializeSimple(v, explode))
 	}
 	switch t := v.(type) {

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	goruntime "runtime"
 	"sort"
 	"strings"
@@ -248,12 +249,14 @@ func firstRule(err error) string {
 // ruleOf reads the trailing "[rule]" of a warning, or "other".
 func ruleOf(w string) string {
 	if strings.HasSuffix(w, "]") {
-		if i := strings.LastIndex(w, "["); i >= 0 {
+		if i := strings.LastIndex(w, "["); i >= 0 && ruleID.MatchString(w[i+1:len(w)-1]) {
 			return w[i+1 : len(w)-1]
 		}
 	}
-	return "other"
+	return "(no rule id)"
 }
+
+var ruleID = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)+$`)
 
 // classify names why a workflow failed, from its last failed step.
 func classify(wr *runtime.WorkflowResult) string {

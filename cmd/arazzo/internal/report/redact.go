@@ -162,6 +162,12 @@ func (r *Redactor) Result(res *runtime.Result) *runtime.Result {
 	for i, w := range res.Warnings {
 		out.Warnings[i] = r.String(w)
 	}
+	if res.GeneratedInputs != nil {
+		out.GeneratedInputs = make(map[string]map[string]any, len(res.GeneratedInputs))
+		for id, in := range res.GeneratedInputs {
+			out.GeneratedInputs[id] = r.values(in)
+		}
+	}
 	out.Workflows = make([]*runtime.WorkflowResult, len(res.Workflows))
 	for i, wf := range res.Workflows {
 		w := *wf

@@ -42,6 +42,15 @@ func Text(w io.Writer, res *runtime.Result, o TextOptions) {
 	if res.Mocked {
 		fmt.Fprintln(w, paint(dim, "(mocked: requests went to the built-in mock of each OpenAPI source)"))
 	}
+	for _, id := range sortedKeys(res.GeneratedInputs) {
+		gen := res.GeneratedInputs[id]
+		parts := make([]string, 0, len(gen))
+		for _, k := range sortedKeys(gen) {
+			b, _ := json.Marshal(gen[k])
+			parts = append(parts, k+"="+string(b))
+		}
+		fmt.Fprintln(w, paint(dim, fmt.Sprintf("(generated inputs of %s: %s)", id, strings.Join(parts, ", "))))
+	}
 	var passed, failed, steps int
 	var total float64
 	for _, wf := range res.Workflows {
@@ -138,4 +147,13 @@ func plural(n int, word string) string {
 		return fmt.Sprintf("%d %s", n, word)
 	}
 	return fmt.Sprintf("%d %ss", n, word)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

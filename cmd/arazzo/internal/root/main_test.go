@@ -151,7 +151,7 @@ workflows:
 		args []string
 		want string
 	}{
-		{"missing input", []string{"run", bundled, "-i", "conversations=[]", "-i", "updates=[]", "--mock"},
+		{"missing input", []string{"run", bundled, "-i", "conversations=[]", "-i", "updates=[]", "--mock", "--no-generate-inputs"},
 			`error: workflow "ingest-conversations": invalid inputs: missing required input "apiKey": pass -i apiKey=VALUE or put it in --inputs` + "\n"},
 		{"unreadable file", []string{"run", "does-not-exist.yaml"}, "error: does-not-exist.yaml: no such file: check the path\n"},
 		{"bad yaml", []string{"run", badYAML}, badYAML + ":2:1: error: invalid YAML/JSON: did not find expected ',' or ']' [yaml-syntax]\n"},

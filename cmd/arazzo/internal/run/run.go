@@ -44,6 +44,10 @@ type Options struct {
 	MaxSteps         int
 	MaxResponseBytes int64
 	Mock             bool
+	// MockMode is "workflow" (the default of --mock) or "schema" (--mock=schema).
+	MockMode string
+	// NoGenerateInputs refuses missing inputs under --mock instead of generating them.
+	NoGenerateInputs bool
 	Verbose          bool
 	DryRun           bool
 	Strict           bool
@@ -99,6 +103,9 @@ Exit status: 0 every workflow succeeded, 1 a workflow failed, 2 the run could no
 			if opts.InputsFile == "-" && opts.File == "-" {
 				return cmdutil.FlagErrorf("the document and --inputs cannot both be read from standard input")
 			}
+			if opts.NoGenerateInputs && !opts.Mock {
+				return cmdutil.FlagErrorf("--no-generate-inputs applies only with --mock: inputs are never generated for real APIs")
+			}
 			if opts.JUnit != "" && opts.JUnit == opts.HAR {
 				return cmdutil.FlagErrorf("--junit and --har name the same file %q: give each its own", opts.JUnit)
 			}
@@ -120,7 +127,11 @@ Exit status: 0 every workflow succeeded, 1 a workflow failed, 2 the run could no
 	f.DurationVar(&opts.Timeout, "timeout", runtime.DefaultTimeout, "per-request timeout")
 	f.IntVar(&opts.MaxSteps, "max-steps", runtime.DefaultMaxSteps, "fail a run that has executed this many steps (goto loops)")
 	f.Int64Var(&opts.MaxResponseBytes, "max-response-bytes", runtime.DefaultMaxResponseBytes, "refuse response bodies larger than this")
-	f.BoolVar(&opts.Mock, "mock", false, "send requests to an in-process mock of every OpenAPI source; no network needed")
+	f.Var(&mockFlag{on: &opts.Mock, mode: &opts.MockMode}, "mock", "send requests to an in-process mock of every OpenAPI source; no network needed. "+
+		"--mock (or --mock=workflow) shapes each answer so the step's success criteria hold and polling loops end; --mock=schema answers from the OpenAPI description alone. "+
+		"Missing inputs are generated from the inputs schema (see --no-generate-inputs)")
+	f.Lookup("mock").NoOptDefVal = string(runtime.MockWorkflow)
+	f.BoolVar(&opts.NoGenerateInputs, "no-generate-inputs", false, "with --mock, refuse missing inputs instead of generating them from the workflow's inputs schema")
 	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "log each request and response to stderr (secrets redacted)")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "resolve and print every request of the first pass; send nothing")
 	f.BoolVar(&opts.Strict, "strict", false, "refuse the near-misses of documents in the wild (expressions without braces, JavaScript-like jsonpath conditions) instead of warning")
@@ -134,6 +145,35 @@ Exit status: 0 every workflow succeeded, 1 a workflow failed, 2 the run could no
 	})
 	return cmd
 }
+
+// mockFlag is the value of --mock: absent (off), bare or "workflow", or "schema".
+type mockFlag struct {
+	on   *bool
+	mode *string
+}
+
+func (f *mockFlag) String() string {
+	if f.on == nil || !*f.on {
+		return ""
+	}
+	return *f.mode
+}
+
+func (f *mockFlag) Set(v string) error {
+	switch v {
+	case string(runtime.MockWorkflow), string(runtime.MockSchema):
+		*f.on, *f.mode = true, v
+	case "true":
+		*f.on, *f.mode = true, string(runtime.MockWorkflow)
+	case "false":
+		*f.on, *f.mode = false, ""
+	default:
+		return fmt.Errorf("%q: use --mock, --mock=workflow or --mock=schema", v)
+	}
+	return nil
+}
+
+func (f *mockFlag) Type() string { return "mode" }
 
 // ErrWorkflowFailed is returned (with exit status 1) when a workflow of the run failed; the
 // report already says which and why.
@@ -313,6 +353,8 @@ func runOptions(opts *Options, doc *arazzo.Document) (runtime.RunOptions, error)
 		MaxSteps:         opts.MaxSteps,
 		MaxResponseBytes: opts.MaxResponseBytes,
 		Mock:             opts.Mock,
+		MockMode:         runtime.MockMode(opts.MockMode),
+		GenerateInputs:   opts.Mock && !opts.NoGenerateInputs,
 		LookupEnv:        opts.IO.LookupEnv,
 		Servers:          map[string]string{},
 		ServerVars:       map[string]string{},

@@ -43,9 +43,16 @@ func TestNewCmdRun(t *testing.T) {
 				o.Sources = []string{"api=local.yaml"}
 				o.Auth = []string{"api.basic=u:p"}
 				o.Output, o.Timeout, o.MaxSteps, o.MaxResponseBytes = "json", 5*time.Second, 7, 100
-				o.Mock, o.Verbose = true, true
+				o.Mock, o.MockMode, o.Verbose = true, "workflow", true
 				o.DryRun, o.JUnit, o.HAR = true, "r.xml", "r.har"
 				o.ClientCerts = []string{"api=c.pem,k.pem"}
+			},
+		},
+		{
+			name: "ca bundle and remote refs",
+			args: []string{"doc.yaml", "--ca-cert", "ca.pem", "--allow-remote-refs"},
+			want: func(o *run.Options) {
+				o.File, o.CACert, o.AllowRemoteRefs = "doc.yaml", "ca.pem", true
 			},
 		},
 		{name: "no file", args: nil, wantErr: "accepts 1 arg(s), received 0"},

@@ -42,6 +42,7 @@ func TestNewCmdValidate(t *testing.T) {
 		{name: "format and strict", args: []string{"-f", "sarif", "--strict", "a.yaml"}, want: validate.Options{Paths: []string{"a.yaml"}, Format: "sarif", Strict: true}},
 		{name: "long format", args: []string{"--format=github", "a.yaml"}, want: validate.Options{Paths: []string{"a.yaml"}, Format: "github"}},
 		{name: "source", args: []string{"--source", "pets=./p.yaml", "a.yaml"}, want: validate.Options{Paths: []string{"a.yaml"}, Format: "text", Sources: []string{"pets=./p.yaml"}}},
+		{name: "ca bundle and remote refs", args: []string{"--ca-cert", "ca.pem", "--allow-remote-refs", "a.yaml"}, want: validate.Options{Paths: []string{"a.yaml"}, Format: "text", CACert: "ca.pem", AllowRemoteRefs: true}},
 		{name: "bad format", args: []string{"-f", "xml", "a.yaml"}, wantErr: `-f "xml": use one of text, json, sarif, github, junit`},
 		{name: "bad source", args: []string{"--source", "pets", "a.yaml"}, wantErr: `--source "pets": use NAME=PATH`},
 		{name: "no path", args: []string{}, wantErr: "requires at least 1 arg(s), only received 0"},

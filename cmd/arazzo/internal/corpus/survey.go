@@ -4,17 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"regexp"
 	goruntime "runtime"
-	"sort"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/arazzo-runner/arazzo/arazzo"
+	"github.com/arazzo-runner/arazzo/cmd/arazzo/internal/cmdutil"
 	"github.com/arazzo-runner/arazzo/openapi"
 	"github.com/arazzo-runner/arazzo/runtime"
 )
@@ -122,41 +120,15 @@ func Survey(ctx context.Context, dir string, opts SurveyOptions) (*Report, error
 	return rep, ctx.Err()
 }
 
-// documents lists the Arazzo documents under dir (YAML or JSON files with an `arazzo` key),
-// sorted; other files, such as a catalogue `_index.yml`, are skipped.
+// documents lists the Arazzo documents under dir (see cmdutil.FindDocuments).
 func documents(dir string) ([]string, error) {
-	var out []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			if p != dir && strings.HasPrefix(d.Name(), ".") {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		switch strings.ToLower(filepath.Ext(p)) {
-		case ".yaml", ".yml", ".json":
-		default:
-			return nil
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		if arazzo.IsArazzo(data) {
-			out = append(out, p)
-		}
-		return nil
-	})
+	out, err := cmdutil.FindDocuments(dir)
 	if err != nil {
 		return nil, fmt.Errorf("corpus %s: %w", dir, err)
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("corpus %s holds no Arazzo document: give another directory", dir)
 	}
-	sort.Strings(out)
 	return out, nil
 }
 

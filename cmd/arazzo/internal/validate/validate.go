@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -219,38 +217,13 @@ func expand(args []string) ([]string, error) {
 			out = append(out, a)
 			continue
 		}
-		var found []string
-		err = filepath.WalkDir(a, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.IsDir() {
-				if p != a && strings.HasPrefix(d.Name(), ".") {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			switch strings.ToLower(filepath.Ext(p)) {
-			case ".yaml", ".yml", ".json":
-			default:
-				return nil
-			}
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			if arazzo.IsArazzo(data) {
-				found = append(found, p)
-			}
-			return nil
-		})
+		found, err := cmdutil.FindDocuments(a)
 		if err != nil {
 			return nil, &cmdutil.CannotStartError{Err: fmt.Errorf("walk %s: %w", a, err)}
 		}
 		if len(found) == 0 {
 			return nil, &cmdutil.CannotStartError{Err: fmt.Errorf("%s holds no Arazzo document (a YAML or JSON file with an `arazzo` key): give another path", a)}
 		}
-		sort.Strings(found)
 		out = append(out, found...)
 	}
 	return out, nil

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -261,7 +262,7 @@ func evalValue(v any, c *Context, o *EvalOptions) (any, error) {
 		for k, item := range x {
 			r, err := evalValue(item, c, o)
 			if err != nil {
-				return nil, atPath(err, k)
+				return nil, firstError(x, c, o)
 			}
 			out[k] = r
 		}
@@ -288,6 +289,25 @@ func evalValue(v any, c *Context, o *EvalOptions) (any, error) {
 		return out, nil
 	}
 	return v, nil
+}
+
+// firstError reports the error of the first member, in key order, that fails to evaluate, so
+// that the same document and inputs always give the same message whatever the map's order.
+// It runs only once evaluation has failed.
+func firstError(m map[string]any, c *Context, o *EvalOptions) error {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	quiet := *o
+	quiet.Unbraced = nil // already reported by the first pass
+	for _, k := range keys {
+		if _, err := evalValue(m[k], c, &quiet); err != nil {
+			return atPath(err, k)
+		}
+	}
+	return nil
 }
 
 func deepCopy(v any) any {

@@ -1,6 +1,7 @@
 package openapi
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -12,7 +13,8 @@ import (
 // JSON Pointer name reaches ("" is the whole body). It returns nil when there is no such value
 // or it has no schema. The map keeps what is needed to generate a conforming value (type,
 // format, enum, const, default, example, bounds, pattern, items, properties, required) with
-// $refs resolved, to a depth of four levels; it is a copy the caller may keep.
+// $refs resolved: every property to a depth of four levels, then only required properties (what
+// a value must have to be accepted) to a depth of ten; it is a copy the caller may keep.
 func (o *Operation) ValueSchema(in, name string) map[string]any {
 	var ref *openapi3.SchemaRef
 	if in == "body" {
@@ -74,12 +76,26 @@ func (o *Operation) parameterSchema(in, name string) *openapi3.SchemaRef {
 	return nil
 }
 
-// firstAlternative looks for the property tok in the allOf, oneOf and anyOf members of s.
+// firstAlternative looks for the property tok in the allOf, oneOf and anyOf members of s, and in
+// theirs: descriptions nest allOf (a request schema extending a base that extends another).
 func firstAlternative(s *openapi3.Schema, tok string) *openapi3.SchemaRef {
+	return memberProperty(s, tok, 0)
+}
+
+func memberProperty(s *openapi3.Schema, tok string, depth int) *openapi3.SchemaRef {
+	if depth > 8 {
+		return nil
+	}
 	for _, list := range []openapi3.SchemaRefs{s.AllOf, s.OneOf, s.AnyOf} {
 		for _, m := range list {
-			if m != nil && m.Value != nil && m.Value.Properties[tok] != nil {
-				return m.Value.Properties[tok]
+			if m == nil || m.Value == nil {
+				continue
+			}
+			if p := m.Value.Properties[tok]; p != nil {
+				return p
+			}
+			if p := memberProperty(m.Value, tok, depth+1); p != nil {
+				return p
 			}
 		}
 	}
@@ -97,6 +113,13 @@ func isIndex(s string) bool {
 	}
 	return true
 }
+
+// Depths of schemaMap: wide descriptions stay small when only required properties are followed
+// past fullMapDepth, and recursive ones end at maxMapDepth.
+const (
+	fullMapDepth = 4
+	maxMapDepth  = 10
+)
 
 // schemaMap copies the generation-relevant keywords of s into a JSON Schema map.
 func schemaMap(s *openapi3.Schema, depth int) map[string]any {
@@ -162,7 +185,7 @@ func schemaMap(s *openapi3.Schema, depth int) map[string]any {
 	if s.MaxItems != nil {
 		m["maxItems"] = *s.MaxItems
 	}
-	if depth >= 4 {
+	if depth >= maxMapDepth {
 		return m
 	}
 	if s.Items != nil && s.Items.Value != nil {
@@ -171,11 +194,13 @@ func schemaMap(s *openapi3.Schema, depth int) map[string]any {
 	if len(s.Properties) > 0 {
 		props := map[string]any{}
 		for k, p := range s.Properties {
-			if p != nil && p.Value != nil {
+			if p != nil && p.Value != nil && (depth < fullMapDepth || slices.Contains(s.Required, k)) {
 				props[k] = schemaMap(p.Value, depth+1)
 			}
 		}
-		m["properties"] = props
+		if len(props) > 0 {
+			m["properties"] = props
+		}
 	}
 	if len(s.Required) > 0 {
 		req := make([]any, len(s.Required))

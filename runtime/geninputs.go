@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"mime"
 	"regexp"
 	"regexp/syntax"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -25,11 +27,10 @@ const RuleGeneratedInput = "generated-input"
 // deterministic: the same schema gives the same values. It returns a new map and the names it
 // filled, sorted; in is not modified.
 //
-// usage, when not nil, returns the schema of the operation parameter or body field an input
-// feeds directly (a value that is exactly `$inputs.NAME`); an input whose own schema says no
-// more than its type is generated from that schema instead, when the types agree, so that, say,
-// an enum of the API is honoured.
-func generateInputs(doc *arazzo.Document, wf *arazzo.Workflow, in map[string]any, usage func(*arazzo.Workflow, string) map[string]any) (map[string]any, []string) {
+// usage, when not nil, returns the schemas of the operation parameters and body fields an input
+// feeds directly (a value that is exactly `$inputs.NAME`); the value is then fitted to them (see
+// inputGen.fit).
+func generateInputs(doc *arazzo.Document, wf *arazzo.Workflow, in map[string]any, usage func(*arazzo.Workflow, string) []valueUse) (map[string]any, []string) {
 	schema := resolvedInputsSchema(doc, wf)
 	if schema == nil {
 		return in, nil
@@ -48,16 +49,8 @@ func generateInputs(doc *arazzo.Document, wf *arazzo.Workflow, in map[string]any
 		}
 		ps, _ := props[name].(map[string]any)
 		v := g.value(name, ps, 0)
-		if usage != nil && !fixed(ps) {
-			if us := usage(wf, name); us != nil {
-				uv := g.value(name, us, 0)
-				if !conforms(doc, us, uv) { // an API's example can break its own schema
-					uv = (&inputGen{doc: doc, noExamples: true}).value(name, us, 0)
-				}
-				if conforms(doc, ps, uv) {
-					v = uv
-				}
-			}
+		if usage != nil {
+			v = g.fit(name, ps, v, usage(wf, name))
 		}
 		out[name] = v
 		names = append(names, name)
@@ -74,6 +67,107 @@ func generateInputs(doc *arazzo.Document, wf *arazzo.Workflow, in map[string]any
 	}
 	sort.Strings(names)
 	return out, names
+}
+
+// valueUse is the schema of an operation parameter or body field a value feeds; text marks a
+// parameter (path, query, header, cookie), whose value travels as text, so that the string "1"
+// is a fine value for an integer parameter.
+type valueUse struct {
+	schema map[string]any
+	text   bool
+}
+
+// accepts reports whether the use takes c.
+func (u valueUse) accepts(doc *arazzo.Document, c any) bool {
+	if conforms(doc, u.schema, c) {
+		return true
+	}
+	str, ok := c.(string)
+	if !u.text || !ok {
+		return false
+	}
+	parsed, ok := scalarOf(str)
+	return ok && conforms(doc, u.schema, parsed)
+}
+
+// scalarOf reads a parameter's text as the number or boolean it spells.
+func scalarOf(s string) (any, bool) {
+	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return i, true
+	}
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		return f, true
+	}
+	if b, err := strconv.ParseBool(s); err == nil {
+		return b, true
+	}
+	return nil, false
+}
+
+// textOf spells a number or boolean as a parameter's text.
+func textOf(v any) (string, bool) {
+	switch t := v.(type) {
+	case int64:
+		return strconv.FormatInt(t, 10), true
+	case int:
+		return strconv.Itoa(t), true
+	case float64:
+		return strconv.FormatFloat(t, 'f', -1, 64), true
+	case bool:
+		return strconv.FormatBool(t), true
+	}
+	return "", false
+}
+
+// fit returns the value to send for name, whose own schema is own and whose generated value is
+// v, given the operation parameters and body fields it feeds (uses). An input whose own schema
+// says no more than its type takes a value generated from the API's schema, so that, say, an
+// enum of the API is honoured. A value the input's schema names (a default or an example) is
+// kept unless the API refuses it: a placeholder such as "ADXXXX…" for an id of pattern
+// ^AD[0-9a-f]{32}$ would fail the mock run for no fault of the workflow. The value chosen
+// satisfies the input's schema and, when one can be found, every use.
+func (g *inputGen) fit(name string, own map[string]any, v any, uses []valueUse) any {
+	if len(uses) == 0 {
+		return v
+	}
+	fitsAll := func(c any) bool {
+		for _, u := range uses {
+			if !u.accepts(g.doc, c) {
+				return false
+			}
+		}
+		return true
+	}
+	if fixed(own) && fitsAll(v) {
+		return v
+	}
+	plain := &inputGen{doc: g.doc, noExamples: true} // an API's example can break its own schema
+	var fallback any
+	for i, u := range uses {
+		cands := []any{g.value(name, u.schema, 0), plain.value(name, u.schema, 0)}
+		if u.text {
+			for _, c := range cands[:2] {
+				if t, ok := textOf(c); ok {
+					cands = append(cands, t)
+				}
+			}
+		}
+		for _, c := range cands {
+			if !conforms(g.doc, own, c) {
+				continue
+			}
+			if fitsAll(c) {
+				return c
+			}
+			if i == 0 && fallback == nil && u.accepts(g.doc, c) {
+				fallback = c
+			}
+		}
+	}
+	if fallback != nil && !fixed(own) {
+		return fallback
+	}
+	return v
 }
 
 // fixed reports whether a schema names the value to use (default, const, enum, example).
@@ -102,15 +196,15 @@ func conforms(doc *arazzo.Document, s map[string]any, v any) bool {
 	return sch.Validate(jv) == nil
 }
 
-// usageSchema returns the schema of the first parameter or request body field of wf's steps
-// whose value is exactly the input name (`$inputs.NAME` or `{$inputs.NAME}`), or nil.
-func (p *plan) usageSchema(wf *arazzo.Workflow, name string) map[string]any {
-	return p.usageSchemaOf(wf, "$inputs."+name)
+// usageSchemas returns the schemas of the parameters and request body fields of wf's steps
+// whose value is exactly the input name (`$inputs.NAME` or `{$inputs.NAME}`), in step order.
+func (p *plan) usageSchemas(wf *arazzo.Workflow, name string) []valueUse {
+	return p.usageSchemasOf(wf, "$inputs."+name)
 }
 
-// usageSchemaOf returns the schema of the first parameter or request body field of wf's steps
-// whose value is exactly the expression ref (bare or braced), or nil.
-func (p *plan) usageSchemaOf(wf *arazzo.Workflow, ref string) map[string]any {
+// usageSchemasOf returns the schemas of the parameters and request body fields of wf's steps
+// whose value is exactly the expression ref (bare or braced), in step order.
+func (p *plan) usageSchemasOf(wf *arazzo.Workflow, ref string) []valueUse {
 	is := func(v any) bool {
 		s, ok := v.(string)
 		if !ok {
@@ -122,6 +216,7 @@ func (p *plan) usageSchemaOf(wf *arazzo.Workflow, ref string) map[string]any {
 		}
 		return s == ref
 	}
+	var out []valueUse
 	for _, step := range wf.Steps {
 		b := p.bound[step]
 		if b == nil {
@@ -136,28 +231,40 @@ func (p *plan) usageSchemaOf(wf *arazzo.Workflow, ref string) map[string]any {
 				for i, ct := range b.op.RequestBody.ContentTypes {
 					enum[i] = ct
 				}
-				return map[string]any{"type": "string", "enum": enum}
+				out = append(out, valueUse{schema: map[string]any{"type": "string", "enum": enum}, text: true})
+				continue
 			}
 			if s := b.op.ValueSchema(prm.In, prm.Name); s != nil {
-				return s
+				out = append(out, valueUse{schema: s, text: true})
 			}
 		}
 		if step.RequestBody == nil {
 			continue
 		}
-		if ptr, ok := findLeaf(step.RequestBody.Payload, "", is); ok {
+		for _, ptr := range findLeaves(step.RequestBody.Payload, "", is, nil) {
 			if s := b.op.ValueSchema("body", ptr); s != nil {
-				return s
+				out = append(out, valueUse{schema: s, text: formBody(step, b)})
 			}
 		}
 	}
-	return nil
+	return out
 }
 
-// findLeaf returns the JSON Pointer of the first value of v (in key order) that match accepts.
-func findLeaf(v any, ptr string, match func(any) bool) (string, bool) {
+// formBody reports whether step sends its body as a form, whose fields travel as text.
+func formBody(step *arazzo.Step, b *boundStep) bool {
+	ct := step.RequestBody.ContentType
+	if ct == "" {
+		ct = chooseContentType(b.op, step.RequestBody.Payload)
+	}
+	mt, _, _ := mime.ParseMediaType(ct)
+	return mt == "application/x-www-form-urlencoded" || mt == "multipart/form-data"
+}
+
+// findLeaves appends to out the JSON Pointers of the values of v (in key order) that match
+// accepts.
+func findLeaves(v any, ptr string, match func(any) bool, out []string) []string {
 	if match(v) {
-		return ptr, true
+		return append(out, ptr)
 	}
 	switch t := v.(type) {
 	case map[string]any:
@@ -168,40 +275,14 @@ func findLeaf(v any, ptr string, match func(any) bool) (string, bool) {
 		sort.Strings(keys)
 		for _, k := range keys {
 			esc := strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1")
-			if p, ok := findLeaf(t[k], ptr+"/"+esc, match); ok {
-				return p, true
-			}
+			out = findLeaves(t[k], ptr+"/"+esc, match, out)
 		}
 	case []any:
 		for i, e := range t {
-			if p, ok := findLeaf(e, fmt.Sprintf("%s/%d", ptr, i), match); ok {
-				return p, true
-			}
+			out = findLeaves(e, fmt.Sprintf("%s/%d", ptr, i), match, out)
 		}
 	}
-	return "", false
-}
-
-// jsonType names the JSON Schema type of a generated value.
-func jsonType(v any) string {
-	switch t := v.(type) {
-	case string:
-		return "string"
-	case bool:
-		return "boolean"
-	case int64, int:
-		return "integer"
-	case float64:
-		if t == math.Trunc(t) {
-			return "integer"
-		}
-		return "number"
-	case []any:
-		return "array"
-	case map[string]any:
-		return "object"
-	}
-	return "null"
+	return out
 }
 
 // inputGen generates schema-conforming values; doc resolves `#/components/inputs/…` refs.

@@ -36,7 +36,7 @@ func (p *plan) bindInputs() error {
 		}
 		if p.opts.GenerateInputs {
 			var names []string
-			in, names = generateInputs(p.doc, wf, in, p.usageSchema)
+			in, names = generateInputs(p.doc, wf, in, p.usageSchemas)
 			if len(names) > 0 {
 				gen := make(map[string]any, len(names))
 				for _, n := range names {

@@ -297,6 +297,13 @@ func (p *plan) neededSources() map[string]bool {
 
 // sourceLocation resolves a source url against the document's own location.
 func (p *plan) sourceLocation(sd *arazzo.SourceDescription) string {
+	return p.resolveSource(sd, true)
+}
+
+// resolveSource resolves a source url against `$self` (when useSelf and the document has one)
+// or else the document's own location. It never changes the document, which concurrent runs
+// share.
+func (p *plan) resolveSource(sd *arazzo.SourceDescription, useSelf bool) string {
 	loc := sd.URL
 	if o, ok := p.opts.Sources[sd.Name]; ok {
 		return o
@@ -305,7 +312,7 @@ func (p *plan) sourceLocation(sd *arazzo.SourceDescription) string {
 		return loc
 	}
 	base := p.doc.File
-	if self := p.selfBase(); self != "" {
+	if self := p.selfBase(); useSelf && self != "" {
 		base = self
 	}
 	if bu, err := url.Parse(base); err == nil && (bu.Scheme == "http" || bu.Scheme == "https") {
@@ -349,10 +356,7 @@ func (p *plan) selfBase() string {
 // retrievalLocation resolves a source url against the document's own location, ignoring
 // `$self`: the fallback GEN-11 allows when the `$self`-based location does not load.
 func (p *plan) retrievalLocation(sd *arazzo.SourceDescription) string {
-	saved := p.doc.Self
-	p.doc.Self = ""
-	defer func() { p.doc.Self = saved }()
-	return p.sourceLocation(sd)
+	return p.resolveSource(sd, false)
 }
 
 func (r *Runner) loadSources(ctx context.Context, p *plan, need map[string]bool) error {

@@ -368,6 +368,7 @@ func (x *run) buildRequest(st *wfState, step *arazzo.Step, b *boundStep, c *expr
 			return nil, fmt.Errorf("parameter %q: unknown location %q", p.Name, in)
 		}
 	}
+	pathStr = queryTemplatesFilled(pathStr, query)
 	if strings.Contains(pathStr, "{") {
 		missing := pathParamsLeft(pathStr)
 		return nil, fmt.Errorf("path parameter %s of %s %s has no value: add it to the step's parameters with in: path", strings.Join(missing, ", "), op.Method, op.Path)
@@ -402,6 +403,31 @@ func (x *run) buildRequest(st *wfState, step *arazzo.Step, b *boundStep, c *expr
 		}
 	}
 	return req, nil
+}
+
+// queryTemplatesFilled drops from the query string of a path key such as
+// /{Bucket}/{Key+}?uploadId={uploadId} each templated pair whose name the step sends as a query
+// parameter. Such keys are not OpenAPI path templating, but descriptions written from AWS
+// models use them, declaring the names `in: query`; the step's query parameter then says the
+// same thing, and keeping the pair would send the name twice or leave "{uploadId}" unfilled.
+// Literal pairs (?list-type=2) are kept: they select the operation.
+func queryTemplatesFilled(pathStr string, query url.Values) string {
+	path, keyQuery, ok := strings.Cut(pathStr, "?")
+	if !ok || !strings.Contains(keyQuery, "{") {
+		return pathStr
+	}
+	var kept []string
+	for _, pair := range strings.Split(keyQuery, "&") {
+		name, value, _ := strings.Cut(pair, "=")
+		if strings.HasPrefix(value, "{") && strings.HasSuffix(value, "}") && query.Has(name) {
+			continue
+		}
+		kept = append(kept, pair)
+	}
+	if len(kept) == 0 {
+		return path
+	}
+	return path + "?" + strings.Join(kept, "&")
 }
 
 func pathParamsLeft(p string) []string {

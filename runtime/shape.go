@@ -476,10 +476,10 @@ func (x *run) shapeWarnings(stepID string, warnings []string) {
 func (x *run) outputHint(wf *arazzo.Workflow, step *arazzo.Step, name string) any {
 	ref := "$steps." + step.StepID + ".outputs." + name
 	probe := &arazzo.Workflow{Steps: wf.Steps}
-	s := x.p.usageSchemaOf(probe, ref)
-	if s == nil {
+	uses := x.p.usageSchemasOf(probe, ref)
+	if len(uses) == 0 {
 		return nil
 	}
 	g := &inputGen{doc: x.p.doc}
-	return g.value(name, s, 0)
+	return g.fit(name, nil, g.value(name, uses[0].schema, 0), uses)
 }

@@ -198,7 +198,7 @@ func New(d *openapi.Description, opts ...Option) (http.Handler, error) {
 			kop:   kop,
 			query: query,
 			route: &routers.Route{
-				Spec: doc, Path: op.Path, PathItem: item, Method: op.Method, Operation: kop,
+				Spec: doc, Path: op.Path, PathItem: item, Method: op.Method, Operation: formsTyped(kop),
 			},
 		})
 	}

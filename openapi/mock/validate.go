@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"strings"
 
@@ -308,4 +309,78 @@ func contentTypeMessage(req *openapi3filter.RequestError) string {
 // ignoredHeader reports whether OpenAPI says a header parameter of this name is ignored.
 func ignoredHeader(name string) bool {
 	return strings.EqualFold(name, "Accept") || strings.EqualFold(name, "Content-Type") || strings.EqualFold(name, "Authorization")
+}
+
+// formMediaTypes are the media types whose fields arrive as text.
+var formMediaTypes = []string{"application/x-www-form-urlencoded", "multipart/form-data"}
+
+// formsTyped returns op, or a copy of it whose form bodies give their untyped fields the type
+// string. A form field is text on the wire; kin-openapi decodes a field whose schema has no type
+// as null and then refuses it as "not nullable", which would reject every value a real API
+// takes. The description itself is not modified: it may be shared with other handlers.
+func formsTyped(op *openapi3.Operation) *openapi3.Operation {
+	if op == nil || op.RequestBody == nil || op.RequestBody.Value == nil {
+		return op
+	}
+	body := op.RequestBody.Value
+	var content openapi3.Content
+	for _, ct := range formMediaTypes {
+		mt := body.Content.Get(ct)
+		if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
+			continue
+		}
+		typed := typedFields(mt.Schema.Value)
+		if typed == mt.Schema.Value {
+			continue
+		}
+		if content == nil {
+			content = make(openapi3.Content, len(body.Content))
+			maps.Copy(content, body.Content)
+		}
+		for key, other := range body.Content {
+			if other == mt {
+				copied := *mt
+				copied.Schema = &openapi3.SchemaRef{Value: typed}
+				content[key] = &copied
+			}
+		}
+	}
+	if content == nil {
+		return op
+	}
+	copiedBody := *body
+	copiedBody.Content = content
+	copiedOp := *op
+	copiedOp.RequestBody = &openapi3.RequestBodyRef{Value: &copiedBody}
+	return &copiedOp
+}
+
+// typedFields returns s, or a copy of it whose properties without a type, composition or
+// structure are typed string.
+func typedFields(s *openapi3.Schema) *openapi3.Schema {
+	var props openapi3.Schemas
+	for name, p := range s.Properties {
+		if p == nil || p.Value == nil || !untyped(p.Value) {
+			continue
+		}
+		if props == nil {
+			props = make(openapi3.Schemas, len(s.Properties))
+			maps.Copy(props, s.Properties)
+		}
+		field := *p.Value
+		field.Type = &openapi3.Types{openapi3.TypeString}
+		props[name] = &openapi3.SchemaRef{Value: &field}
+	}
+	if props == nil {
+		return s
+	}
+	copied := *s
+	copied.Properties = props
+	return &copied
+}
+
+// untyped reports whether a schema says nothing of its value's type or structure.
+func untyped(s *openapi3.Schema) bool {
+	return (s.Type == nil || len(*s.Type) == 0) && len(s.AllOf) == 0 && len(s.AnyOf) == 0 && len(s.OneOf) == 0 &&
+		s.Not == nil && len(s.Properties) == 0 && s.Items == nil && s.AdditionalProperties.Schema == nil && len(s.Enum) == 0
 }

@@ -180,3 +180,22 @@ func TestMockSwaggerValidates(t *testing.T) {
 	assert.Equal(t, "https://example.com", got.header.Get("Location"))
 	assert.JSONEq(t, `{"email":"user@example.com","id":"00000000-0000-4000-8000-000000000000"}`, got.body)
 }
+
+// TestMockFormUntypedField is the regression test of issue 10's form limit: a form field whose
+// schema has no type is text, not null, and is still checked for presence.
+func TestMockFormUntypedField(t *testing.T) {
+	t.Parallel()
+	srv := serve(t, loadDescription(t, "testdata/form.yaml"))
+	form := "Content-Type: application/x-www-form-urlencoded"
+
+	got := send(t, srv, http.MethodPost, "/flows", `Name=a&Definition=%7B%22states%22%3A%5B%5D%7D`, form)
+	assert.Equal(t, http.StatusCreated, got.status, got.body)
+
+	got = send(t, srv, http.MethodPost, "/flows", `Name=a`, form)
+	assert.Equal(t, http.StatusUnprocessableEntity, got.status)
+	assert.Contains(t, got.body, `"field":"body#/Definition","rule":"required"`)
+
+	got = send(t, srv, http.MethodPost, "/flows", `Name=toolongname&Definition=x`, form)
+	assert.Equal(t, http.StatusUnprocessableEntity, got.status)
+	assert.Contains(t, got.body, `"field":"body#/Name","rule":"maxLength"`)
+}

@@ -12,7 +12,7 @@ import (
 	"github.com/arazzo-runner/arazzo/arazzo"
 	"github.com/arazzo-runner/arazzo/cmd/arazzo/internal/cmdutil"
 	"github.com/arazzo-runner/arazzo/cmd/arazzo/internal/completion"
-	"github.com/arazzo-runner/arazzo/cmd/arazzo/internal/corpus"
+	"github.com/arazzo-runner/arazzo/cmd/arazzo/internal/corpuscmd"
 	"github.com/arazzo-runner/arazzo/cmd/arazzo/internal/list"
 	"github.com/arazzo-runner/arazzo/cmd/arazzo/internal/mockcmd"
 	"github.com/arazzo-runner/arazzo/cmd/arazzo/internal/run"
@@ -43,7 +43,7 @@ APIs, with no code written for the workflow.`,
 	cmd.AddCommand(list.NewCmdList(io, nil))
 	cmd.AddCommand(mockcmd.NewCmdMock(io, nil))
 	cmd.AddCommand(completion.NewCmdCompletion(io))
-	cmd.AddCommand(corpus.NewCmdCorpus(io, nil))
+	cmd.AddCommand(corpuscmd.NewCmdCorpus(io, nil))
 	return cmd
 }
 

@@ -1,7 +1,7 @@
 // Package corpus implements `arazzo corpus`: it validates and mock-runs every Arazzo document of
 // a folder and prints a table of how the set fares (validated clean, warnings per rule, workflows
 // run green, failures per reason). It is how docs/corpus.md is produced.
-package corpus
+package corpuscmd
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package corpus_test
+package corpuscmd_test
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/arazzo-runner/arazzo/cmd/arazzo/internal/cmdutil"
-	"github.com/arazzo-runner/arazzo/cmd/arazzo/internal/corpus"
+	"github.com/arazzo-runner/arazzo/cmd/arazzo/internal/corpuscmd"
 )
 
 func TestNewCmdCorpus(t *testing.T) {
@@ -17,12 +17,12 @@ func TestNewCmdCorpus(t *testing.T) {
 	tests := []struct {
 		name    string
 		args    []string
-		want    corpus.Options
+		want    corpuscmd.Options
 		wantErr string
 	}{
-		{name: "defaults", args: []string{"dir"}, want: corpus.Options{Dir: "dir", MockMode: "workflow", Output: "text"}},
+		{name: "defaults", args: []string{"dir"}, want: corpuscmd.Options{Dir: "dir", MockMode: "workflow", Output: "text"}},
 		{name: "all flags", args: []string{"dir", "--strict", "--mock-mode", "schema", "-o", "json", "-v", "--parallel", "3"},
-			want: corpus.Options{Dir: "dir", Strict: true, MockMode: "schema", Output: "json", Verbose: true, Parallel: 3}},
+			want: corpuscmd.Options{Dir: "dir", Strict: true, MockMode: "schema", Output: "json", Verbose: true, Parallel: 3}},
 		{name: "bad mode", args: []string{"dir", "--mock-mode", "x"}, wantErr: `--mock-mode "x": use workflow or schema`},
 		{name: "bad output", args: []string{"dir", "-o", "xml"}, wantErr: `-o "xml": use text or json`},
 		{name: "no dir", args: nil, wantErr: "accepts 1 arg(s), received 0"},
@@ -31,8 +31,8 @@ func TestNewCmdCorpus(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			io, _, _ := cmdutil.TestStreams("", nil)
-			var got *corpus.Options
-			cmd := corpus.NewCmdCorpus(io, func(_ context.Context, o *corpus.Options) error { got = o; return nil })
+			var got *corpuscmd.Options
+			cmd := corpuscmd.NewCmdCorpus(io, func(_ context.Context, o *corpuscmd.Options) error { got = o; return nil })
 			cmd.SetArgs(tc.args)
 			cmd.SetOut(io.Out)
 			cmd.SetErr(io.ErrOut)
@@ -67,7 +67,7 @@ func TestCorpusReport(t *testing.T) {
 	if _, err := os.Stat(corpusDir); err != nil {
 		t.Skipf("no corpus at %s", corpusDir)
 	}
-	rep, err := corpus.Survey(t.Context(), corpusDir, corpus.SurveyOptions{})
+	rep, err := corpuscmd.Survey(t.Context(), corpusDir, corpuscmd.SurveyOptions{})
 	require.NoError(t, err)
 	tot := rep.Totals()
 	for _, d := range rep.Documents {

@@ -184,37 +184,31 @@ func preview(s string) string {
 // effectiveSuccessActions merges the step's actions with the workflow's (AMB-02): the step's
 // entries in order, then the workflow's whose name the step did not take.
 func (x *run) effectiveSuccessActions(st *wfState, step *arazzo.Step) ([]*arazzo.SuccessAction, error) {
-	var out []*arazzo.SuccessAction
-	seen := map[string]bool{}
-	for _, list := range [][]*arazzo.SuccessAction{step.OnSuccess, st.wf.SuccessActions} {
-		for _, a := range list {
-			r, err := x.resolveSuccessAction(a)
-			if err != nil {
-				return nil, err
-			}
-			if seen[r.Name] {
-				continue
-			}
-			seen[r.Name] = true
-			out = append(out, r)
-		}
-	}
-	return out, nil
+	return mergeActions(step.OnSuccess, st.wf.SuccessActions, x.resolveSuccessAction,
+		func(a *arazzo.SuccessAction) string { return a.Name })
 }
 
+// effectiveFailureActions is effectiveSuccessActions for failure actions.
 func (x *run) effectiveFailureActions(st *wfState, step *arazzo.Step) ([]*arazzo.FailureAction, error) {
-	var out []*arazzo.FailureAction
+	return mergeActions(step.OnFailure, st.wf.FailureActions, x.resolveFailureAction,
+		func(a *arazzo.FailureAction) string { return a.Name })
+}
+
+// mergeActions resolves Reusable Objects and keeps the first action of each name, step entries
+// before workflow entries.
+func mergeActions[A any](stepList, wfList []*A, resolve func(*A) (*A, error), name func(*A) string) ([]*A, error) {
+	var out []*A
 	seen := map[string]bool{}
-	for _, list := range [][]*arazzo.FailureAction{step.OnFailure, st.wf.FailureActions} {
+	for _, list := range [][]*A{stepList, wfList} {
 		for _, a := range list {
-			r, err := x.resolveFailureAction(a)
+			r, err := resolve(a)
 			if err != nil {
 				return nil, err
 			}
-			if seen[r.Name] {
+			if seen[name(r)] {
 				continue
 			}
-			seen[r.Name] = true
+			seen[name(r)] = true
 			out = append(out, r)
 		}
 	}

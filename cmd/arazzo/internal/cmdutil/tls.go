@@ -42,21 +42,12 @@ func WithCACert(s *IOStreams, file string) (*IOStreams, error) {
 	if base == nil {
 		base = &http.Client{}
 	}
-	var tr *http.Transport
-	switch t := base.Transport.(type) {
-	case nil:
-		tr = http.DefaultTransport.(*http.Transport).Clone()
-	case *http.Transport:
-		tr = t.Clone()
-	default:
-		return nil, fmt.Errorf("--ca-cert: the HTTP client's transport %T cannot take a CA bundle", t)
+	tr, cfg, err := TLSTransport(base, "--ca-cert")
+	if err != nil {
+		return nil, err
 	}
-	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
-	if tr.TLSClientConfig != nil {
-		cfg = tr.TLSClientConfig.Clone()
-		if cfg.RootCAs != nil {
-			pool = cfg.RootCAs.Clone()
-		}
+	if cfg.RootCAs != nil {
+		pool = cfg.RootCAs.Clone()
 	}
 	if !pool.AppendCertsFromPEM(data) {
 		return nil, &CannotStartError{Err: fmt.Errorf("--ca-cert %s: no PEM certificate found: give a file of \"-----BEGIN CERTIFICATE-----\" blocks", file)}
@@ -68,4 +59,24 @@ func WithCACert(s *IOStreams, file string) (*IOStreams, error) {
 	out := *s
 	out.HTTPClient = &c
 	return &out, nil
+}
+
+// TLSTransport returns a copy of the client's transport and of its TLS configuration (TLS 1.2 at
+// least when it had none), ready to change; flag names the option in the error for a transport
+// of another kind.
+func TLSTransport(base *http.Client, flag string) (*http.Transport, *tls.Config, error) {
+	var tr *http.Transport
+	switch t := base.Transport.(type) {
+	case nil:
+		tr = http.DefaultTransport.(*http.Transport).Clone()
+	case *http.Transport:
+		tr = t.Clone()
+	default:
+		return nil, nil, fmt.Errorf("%s: the HTTP client's transport %T cannot take TLS settings", flag, t)
+	}
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
+	if tr.TLSClientConfig != nil {
+		cfg = tr.TLSClientConfig.Clone()
+	}
+	return tr, cfg, nil
 }

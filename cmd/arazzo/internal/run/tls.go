@@ -75,18 +75,9 @@ func splitCertSpec(s string) (source, cert, key string) {
 
 // withCertificate returns a copy of base whose transport presents cert.
 func withCertificate(base *http.Client, cert tls.Certificate) (*http.Client, error) {
-	var tr *http.Transport
-	switch t := base.Transport.(type) {
-	case nil:
-		tr = http.DefaultTransport.(*http.Transport).Clone()
-	case *http.Transport:
-		tr = t.Clone()
-	default:
-		return nil, fmt.Errorf("--client-cert: the HTTP client's transport %T cannot carry a certificate", t)
-	}
-	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
-	if tr.TLSClientConfig != nil {
-		cfg = tr.TLSClientConfig.Clone()
+	tr, cfg, err := cmdutil.TLSTransport(base, "--client-cert")
+	if err != nil {
+		return nil, err
 	}
 	cfg.Certificates = []tls.Certificate{cert}
 	tr.TLSClientConfig = cfg

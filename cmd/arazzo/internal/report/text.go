@@ -47,7 +47,11 @@ func Text(w io.Writer, res *runtime.Result, o TextOptions) {
 		parts := make([]string, 0, len(gen))
 		for _, k := range sortedKeys(gen) {
 			b, _ := json.Marshal(gen[k])
-			parts = append(parts, k+"="+string(b))
+			v := string(b)
+			if len(v) > 60 { // the whole values are in -o json; the report shows what they are
+				v = strings.ToValidUTF8(v[:60], "") + "…"
+			}
+			parts = append(parts, k+"="+v)
 		}
 		fmt.Fprintln(w, paint(dim, fmt.Sprintf("(generated inputs of %s: %s)", id, strings.Join(parts, ", "))))
 	}

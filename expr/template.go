@@ -217,6 +217,10 @@ type EvalOptions struct {
 	// Unbraced, when set, is called with each string in which Lenient found an expression
 	// without braces, so the caller can warn.
 	Unbraced func(text string)
+	// Shared returns the values of bare expressions as the Context holds them instead of
+	// copies; the caller must then not modify the result (copy it with CopyValue first).
+	// Large inputs passed through to a request body are then not copied.
+	Shared bool
 }
 
 // EvalValueWith is EvalValue with options.
@@ -253,7 +257,7 @@ func evalValue(v any, c *Context, o *EvalOptions) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		if t.bare {
+		if t.bare && !o.Shared {
 			r = deepCopy(r)
 		}
 		return r, nil
@@ -309,6 +313,9 @@ func firstError(m map[string]any, c *Context, o *EvalOptions) error {
 	}
 	return nil
 }
+
+// CopyValue returns a deep copy of a JSON-shaped value (maps and slices copied, scalars shared).
+func CopyValue(v any) any { return deepCopy(v) }
 
 func deepCopy(v any) any {
 	switch x := v.(type) {

@@ -523,7 +523,9 @@ func hasSelector(v any) bool {
 // the way evalValue does.
 func (x *run) evalStructure(v any, c *expr.Context) (any, error) {
 	var strictErr error
-	out, err := expr.EvalValueWith(v, c, expr.EvalOptions{Lenient: true, Unbraced: func(text string) {
+	// Shared: results are only read and serialised; buildBody copies a payload before its
+	// replacements change it.
+	out, err := expr.EvalValueWith(v, c, expr.EvalOptions{Lenient: true, Shared: true, Unbraced: func(text string) {
 		if e := x.unbraced(text); e != nil && strictErr == nil {
 			strictErr = e
 		}

@@ -614,6 +614,11 @@ func (x *run) buildBody(rb *arazzo.RequestBody, op *openapi.Operation, req *requ
 	}
 	mt, _, _ := mime.ParseMediaType(ct)
 	isJSON := mt == "application/json" || strings.HasSuffix(mt, "+json")
+	if len(rb.Replacements) > 0 {
+		// Replacements change the payload in place; its values may be the inputs' or an
+		// earlier response's own, which later steps still read.
+		payload = expr.CopyValue(payload)
+	}
 	if s, ok := payload.(string); ok && isJSON && len(rb.Replacements) > 0 {
 		var parsed any
 		if err := json.Unmarshal([]byte(s), &parsed); err == nil {

@@ -55,6 +55,9 @@ func (x *dryRunner) dryWorkflow(ctx context.Context, wf *arazzo.Workflow, inputs
 	start := time.Now()
 	wr := &WorkflowResult{WorkflowID: wf.WorkflowID, Success: true, Outputs: map[string]any{}, Steps: []*StepResult{}}
 	defer func() { wr.DurationMs = ms(time.Since(start)) }()
+	if owner := x.p.owner(wf); owner != x.p {
+		defer x.enter(owner)()
+	}
 	if depth > x.p.opts.MaxDepth {
 		wr.Success = false
 		wr.Error = fmt.Sprintf("workflow %q: %v (%d): look for workflows that call each other", wf.WorkflowID, ErrMaxDepth, x.p.opts.MaxDepth)
@@ -101,7 +104,7 @@ func (x *dryRunner) dryStep(ctx context.Context, st *wfState, step *arazzo.Step)
 	}
 	if step.WorkflowID != "" {
 		sr.WorkflowID = step.WorkflowID
-		target := x.p.doc.Workflow(resolveWorkflowRef(step.WorkflowID))
+		target := x.p.workflowRef(step.WorkflowID)
 		in, err := x.workflowInputs(st, x.inputParams(st, step), c)
 		switch {
 		case err != nil:

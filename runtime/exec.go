@@ -33,10 +33,7 @@ type run struct {
 func (r *Runner) execute(ctx context.Context, p *plan) (*Result, error) {
 	res := &Result{Document: p.doc.File, Success: true, Workflows: []*WorkflowResult{}, Mocked: p.opts.Mock, GeneratedInputs: p.generated}
 	x := &run{r: r, p: p, result: res, workflows: map[string]expr.WorkflowValues{}, done: map[string]bool{}}
-	x.srcFields = map[string]map[string]any{}
-	for _, sd := range p.doc.SourceDescriptions {
-		x.srcFields[sd.Name] = map[string]any{"name": sd.Name, "url": sd.URL, "type": sd.Type}
-	}
+	x.srcFields = sourceFields(p.doc)
 	x.comps = componentValues(p.doc.Components)
 	for _, wf := range p.order {
 		wr := x.runWorkflow(ctx, wf, p.inputs[wf.WorkflowID], 0)
@@ -101,6 +98,10 @@ func (x *run) runWorkflow(ctx context.Context, wf *arazzo.Workflow, inputs map[s
 	start := time.Now()
 	wr := &WorkflowResult{WorkflowID: wf.WorkflowID, Outputs: map[string]any{}, Steps: []*StepResult{}}
 	defer func() { wr.DurationMs = ms(time.Since(start)) }()
+	if owner := x.p.owner(wf); owner != x.p {
+		// A workflow of an Arazzo source runs with its own document's sources and components.
+		defer x.enter(owner)()
+	}
 	x.stack = append(x.stack, wf.WorkflowID)
 	defer func() { x.stack = x.stack[:len(x.stack)-1] }()
 	if depth > x.p.opts.MaxDepth {
@@ -161,7 +162,7 @@ func (x *run) runWorkflow(ctx context.Context, wf *arazzo.Workflow, inputs map[s
 			}
 		case gotoWorkflow:
 			// A one-way transfer (AMB-05): the target's status and outputs become this workflow's.
-			target := x.p.doc.Workflow(next.target)
+			target := x.p.workflowRef(next.target)
 			sub := x.runWorkflow(ctx, target, next.inputs, depth+1)
 			wr.Steps = append(wr.Steps, sub.Steps...)
 			wr.TransferredTo = target.WorkflowID
@@ -360,7 +361,8 @@ func (x *run) gotoNext(ctx context.Context, st *wfState, sr *StepResult, stepID,
 		return sr, next{kind: gotoStep, target: stepID}
 	}
 	target := resolveWorkflowRef(workflowID)
-	if x.p.doc.Workflow(target) == nil {
+	w := x.p.workflowRef(workflowID)
+	if w == nil {
 		sr.Success, sr.Error = false, fmt.Sprintf("step %q: goto unknown workflow %q", sr.StepID, workflowID)
 		return sr, next{kind: failWorkflow}
 	}
@@ -371,14 +373,14 @@ func (x *run) gotoNext(ctx context.Context, st *wfState, sr *StepResult, stepID,
 		in = st.inputs
 	}
 	if err == nil {
-		err = x.checkCalledInputs(x.p.doc.Workflow(target), in)
+		err = x.checkCalledInputs(w, in)
 	}
 	if err != nil {
 		sr.Success, sr.Error = false, fmt.Sprintf("step %q: goto workflow %q: %v", sr.StepID, target, err)
 		return sr, next{kind: failWorkflow}
 	}
 	sr.Action = "goto:" + target
-	return sr, next{kind: gotoWorkflow, target: target, inputs: in}
+	return sr, next{kind: gotoWorkflow, target: workflowID, inputs: in}
 }
 
 // runRetryTarget runs the step or workflow a retry action names before the retry.
@@ -398,7 +400,7 @@ func (x *run) runRetryTarget(ctx context.Context, st *wfState, a *arazzo.Failure
 		}
 		return ""
 	}
-	w := x.p.doc.Workflow(resolveWorkflowRef(a.WorkflowID))
+	w := x.p.workflowRef(a.WorkflowID)
 	if w == nil {
 		return fmt.Sprintf("unknown workflow %q", a.WorkflowID)
 	}

@@ -140,9 +140,15 @@ func runSpec(t *testing.T, version, body string, script map[string][]reply, opts
 // runText runs a whole document text, read as if it were testdata/spec/doc.arazzo.yaml.
 func runText(t *testing.T, text string, script map[string][]reply, opts ...func(*runtime.RunOptions)) *specRun {
 	t.Helper()
+	return runAt(t, "testdata/spec/doc.arazzo.yaml", text, script, opts...)
+}
+
+// runAt runs a whole document text, read as if it were the file at path.
+func runAt(t *testing.T, path, text string, script map[string][]reply, opts ...func(*runtime.RunOptions)) *specRun {
+	t.Helper()
 	out := &specRun{srv: newScripted(t, script)}
 	text = strings.ReplaceAll(text, "SERVER", out.srv.URL)
-	doc, err := arazzo.Parse("testdata/spec/doc.arazzo.yaml", []byte(text))
+	doc, err := arazzo.Parse(path, []byte(text))
 	require.NoError(t, err)
 	var mu sync.Mutex
 	r, err := runtime.New(runtime.WithSleep(func(ctx context.Context, d time.Duration) error {
@@ -166,4 +172,8 @@ func withInputs(in map[string]any) func(*runtime.RunOptions) {
 
 func withWorkflow(id string) func(*runtime.RunOptions) {
 	return func(o *runtime.RunOptions) { o.WorkflowID = id }
+}
+
+func withSources(m map[string]string) func(*runtime.RunOptions) {
+	return func(o *runtime.RunOptions) { o.Sources = m }
 }

@@ -26,6 +26,9 @@ func (p *plan) bindInputs() error {
 	perWorkflow := p.inputsAreKeyedByWorkflow()
 	var errs []error
 	for _, wf := range p.order {
+		if p.owner(wf) != p {
+			continue // a workflow of an Arazzo source that a workflow dependsOn runs without inputs
+		}
 		in := p.opts.Inputs
 		if perWorkflow {
 			m, _ := p.opts.Inputs[wf.WorkflowID].(map[string]any)

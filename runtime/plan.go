@@ -65,6 +65,17 @@ type plan struct {
 	// orders holds the execution order of each workflow's steps, as positions in Steps, when it
 	// differs from the array order (1.1 dependsOn, STEP-17).
 	orders map[*arazzo.Workflow][]int
+	// children are the plans of the Arazzo source descriptions, by source name; set is shared
+	// by every plan of the run and level is how deep this document nests (0 for the entry one).
+	children map[string]*plan
+	set      *docSet
+	level    int
+}
+
+func newPlan(doc *arazzo.Document, opts *RunOptions) *plan {
+	return &plan{doc: doc, opts: opts, sources: map[string]*source{}, bound: map[*arazzo.Step]*boundStep{},
+		conds: map[string]*expr.Condition{}, inputs: map[string]map[string]any{}, orders: map[*arazzo.Workflow][]int{},
+		children: map[string]*plan{}}
 }
 
 // stepOrder returns the positions of wf's steps in the order they run.
@@ -80,7 +91,9 @@ func (p *plan) stepOrder(wf *arazzo.Workflow) []int {
 }
 
 func (p *plan) close() {
-	for _, c := range p.closers {
+	closers := p.closers
+	p.closers = nil // a plan reached twice (GEN-11 reuse, a cycle) closes once
+	for _, c := range closers {
 		c()
 	}
 }
@@ -90,13 +103,22 @@ func (p *plan) diag(pos arazzo.Pos, rule, format string, args ...any) arazzo.Dia
 		Rule: rule, Message: fmt.Sprintf(format, args...)}
 }
 
-func (r *Runner) plan(ctx context.Context, doc *arazzo.Document, opts *RunOptions) (*plan, error) {
-	p := &plan{doc: doc, opts: opts, sources: map[string]*source{}, bound: map[*arazzo.Step]*boundStep{},
-		conds: map[string]*expr.Condition{}, inputs: map[string]map[string]any{}, orders: map[*arazzo.Workflow][]int{}}
+func (r *Runner) plan(ctx context.Context, doc *arazzo.Document, opts *RunOptions) (_ *plan, err error) {
+	p := newPlan(doc, opts)
+	p.set = &docSet{byLoc: map[string]*plan{}, bySelf: map[string]*plan{}, owner: map[*arazzo.Workflow]*plan{}}
+	p.set.register(p)
+	defer func() {
+		if err != nil {
+			p.close()
+		}
+	}()
 	for _, w := range doc.Warnings {
 		p.warnings = append(p.warnings, w.Error())
 	}
 	if err := p.checkDocument(); err != nil {
+		return nil, err
+	}
+	if err := r.loadArazzoSources(ctx, p); err != nil {
 		return nil, err
 	}
 	if err := p.checkOptions(); err != nil {
@@ -123,7 +145,9 @@ func (r *Runner) plan(ctx context.Context, doc *arazzo.Document, opts *RunOption
 	}
 	var diags arazzo.Diagnostics
 	for _, wf := range p.reachable() {
-		diags = append(diags, p.bindWorkflow(wf)...)
+		if p.owner(wf) == p { // the plans of Arazzo sources bound all of theirs
+			diags = append(diags, p.bindWorkflow(wf)...)
+		}
 	}
 	if len(diags) > 0 {
 		p.close()
@@ -156,17 +180,17 @@ func (p *plan) checkDocument() error {
 
 func (p *plan) checkOptions() error {
 	for name := range p.opts.Servers {
-		if name != "" && p.doc.SourceDescription(name) == nil {
+		if name != "" && !p.hasSourceAnywhere(name) {
 			return setupErrorf("--server %s=…: the document has no source description %q (it has %s)", name, name, p.sourceNames())
 		}
 	}
 	for name := range p.opts.Sources {
-		if p.doc.SourceDescription(name) == nil {
+		if !p.hasSourceAnywhere(name) {
 			return setupErrorf("--source %s=…: the document has no source description %q (it has %s)", name, name, p.sourceNames())
 		}
 	}
 	for _, c := range p.opts.Auth {
-		if c.Source != "" && p.doc.SourceDescription(c.Source) == nil {
+		if c.Source != "" && !p.hasSourceAnywhere(c.Source) {
 			return setupErrorf("--auth %s.%s=…: the document has no source description %q (it has %s)", c.Source, c.Scheme, c.Source, p.sourceNames())
 		}
 	}
@@ -193,10 +217,10 @@ func (p *plan) workflowIDs() string {
 // dependencies, or all of them, each after what it dependsOn. A cycle is a setup error naming it.
 func (p *plan) workflowOrder() ([]*arazzo.Workflow, error) {
 	var order []*arazzo.Workflow
-	state := map[string]int{} // 1 visiting, 2 done
+	state := map[*arazzo.Workflow]int{} // 1 visiting, 2 done
 	var visit func(w *arazzo.Workflow, path []string) error
 	visit = func(w *arazzo.Workflow, path []string) error {
-		switch state[w.WorkflowID] {
+		switch state[w] {
 		case 2:
 			return nil
 		case 1:
@@ -204,22 +228,26 @@ func (p *plan) workflowOrder() ([]*arazzo.Workflow, error) {
 			return &SetupError{Err: arazzo.Diagnostics{p.diag(w.Pos, RuleDependsOnCycle,
 				"workflow dependsOn cycle %s: remove one of these dependencies", strings.Join(cycle, " -> "))}}
 		}
-		state[w.WorkflowID] = 1
+		state[w] = 1
+		owner := p.owner(w) // a workflow of an Arazzo source resolves its dependsOn in its document
 		for _, dep := range w.DependsOn {
-			dw := p.doc.Workflow(dep)
+			dw := owner.doc.Workflow(dep)
+			if strings.HasPrefix(dep, "$sourceDescriptions.") {
+				dw = owner.workflowRef(dep)
+			}
 			if dw == nil {
-				if strings.HasPrefix(dep, "$sourceDescriptions.") {
-					return &SetupError{Err: arazzo.Diagnostics{p.diag(w.Pos, RuleUnsupportedSource,
-						"workflow %q dependsOn %q in another Arazzo document, which this runner does not run yet", w.WorkflowID, dep)}}
+				if name, _, ok := arazzoSourceRef(owner, dep); ok {
+					return &SetupError{Err: arazzo.Diagnostics{owner.diag(w.Pos, RuleUnknownWorkflow,
+						"workflow %q dependsOn %q, which the Arazzo source %q does not have", w.WorkflowID, dep, name)}}
 				}
-				return &SetupError{Err: arazzo.Diagnostics{p.diag(w.Pos, RuleUnknownWorkflow,
-					"workflow %q dependsOn unknown workflow %q (the document has %s)", w.WorkflowID, dep, p.workflowIDs())}}
+				return &SetupError{Err: arazzo.Diagnostics{owner.diag(w.Pos, RuleUnknownWorkflow,
+					"workflow %q dependsOn unknown workflow %q (the document has %s)", w.WorkflowID, dep, owner.workflowIDs())}}
 			}
 			if err := visit(dw, append(path, w.WorkflowID)); err != nil {
 				return err
 			}
 		}
-		state[w.WorkflowID] = 2
+		state[w] = 2
 		order = append(order, w)
 		return nil
 	}
@@ -259,22 +287,25 @@ func (p *plan) reachable() []*arazzo.Workflow {
 		}
 		seen[w] = true
 		out = append(out, w)
+		// References are followed into Arazzo sources and back, so that a workflow of this
+		// document reached only through another document is bound too.
+		ref := p.owner(w).workflowRef
 		for _, s := range w.Steps {
 			if s.WorkflowID != "" {
-				add(p.doc.Workflow(s.WorkflowID))
+				add(ref(s.WorkflowID))
 			}
 			for _, a := range s.OnSuccess {
-				add(p.doc.Workflow(a.WorkflowID))
+				add(ref(a.WorkflowID))
 			}
 			for _, a := range s.OnFailure {
-				add(p.doc.Workflow(a.WorkflowID))
+				add(ref(a.WorkflowID))
 			}
 		}
 		for _, a := range w.SuccessActions {
-			add(p.doc.Workflow(a.WorkflowID))
+			add(ref(a.WorkflowID))
 		}
 		for _, a := range w.FailureActions {
-			add(p.doc.Workflow(a.WorkflowID))
+			add(ref(a.WorkflowID))
 		}
 	}
 	for _, w := range p.order {
@@ -362,7 +393,7 @@ func (p *plan) retrievalLocation(sd *arazzo.SourceDescription) string {
 func (r *Runner) loadSources(ctx context.Context, p *plan, need map[string]bool) error {
 	var diags arazzo.Diagnostics
 	for _, sd := range p.doc.SourceDescriptions {
-		if !need[sd.Name] {
+		if !need[sd.Name] || p.children[sd.Name] != nil {
 			continue
 		}
 		if err := p.checkSourceURL(sd); err != nil {
@@ -419,11 +450,11 @@ func (p *plan) bindWorkflow(wf *arazzo.Workflow) arazzo.Diagnostics {
 			// request is sent.
 			diags = append(diags, p.diag(s.Pos, RuleAsyncStep, "step %q of workflow %q is an AsyncAPI step (action %q), which this runner does not execute: run a workflow without AsyncAPI steps", s.StepID, wf.WorkflowID, s.Action))
 		case s.WorkflowID != "":
-			if name, id, ok := arazzoSourceRef(p.doc, s.WorkflowID); ok {
-				diags = append(diags, p.diag(s.Pos, RuleUnsupportedSource, "step %q calls workflow %q of the Arazzo source %q, which this runner does not run yet: copy the workflow into this document", s.StepID, id, name))
-				continue
-			}
-			if p.doc.Workflow(s.WorkflowID) == nil {
+			if name, id, ok := arazzoSourceRef(p, s.WorkflowID); ok {
+				if p.workflowRef(s.WorkflowID) == nil {
+					diags = append(diags, p.diag(s.Pos, RuleUnknownWorkflow, "step %q calls workflow %q, which the Arazzo source %q does not have (it has %s)", s.StepID, id, name, p.children[name].workflowIDs()))
+				}
+			} else if p.doc.Workflow(s.WorkflowID) == nil {
 				diags = append(diags, p.diag(s.Pos, RuleUnknownWorkflow, "step %q calls unknown workflow %q (the document has %s)", s.StepID, s.WorkflowID, p.workflowIDs()))
 			}
 		case s.OperationID != "" || s.OperationPath != "":
@@ -444,15 +475,14 @@ func (p *plan) bindWorkflow(wf *arazzo.Workflow) arazzo.Diagnostics {
 	return diags
 }
 
-// arazzoSourceRef reads `$sourceDescriptions.NAME.ID` where NAME is an arazzo source.
-func arazzoSourceRef(doc *arazzo.Document, ref string) (name, id string, ok bool) {
+// arazzoSourceRef reads `$sourceDescriptions.NAME.ID` where NAME is a loaded Arazzo source.
+func arazzoSourceRef(p *plan, ref string) (name, id string, ok bool) {
 	rest, found := strings.CutPrefix(ref, "$sourceDescriptions.")
 	if !found {
 		return "", "", false
 	}
 	name, id, _ = strings.Cut(rest, ".")
-	sd := doc.SourceDescription(name)
-	return name, id, sd != nil && sd.Type == "arazzo"
+	return name, id, p.children[name] != nil
 }
 
 // isAsyncStep reports whether a step targets an AsyncAPI operation: it has a channelPath or an

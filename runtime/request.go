@@ -155,7 +155,7 @@ func errorOrNil(s string) error {
 func (x *run) attemptWorkflow(ctx context.Context, st *wfState, step *arazzo.Step, sr *StepResult) outcome {
 	c := x.baseContext(st)
 	sr.WorkflowID = step.WorkflowID
-	target := x.p.doc.Workflow(resolveWorkflowRef(step.WorkflowID))
+	target := x.p.workflowRef(step.WorkflowID)
 	in, err := x.workflowInputs(st, x.inputParams(st, step), c)
 	if err == nil {
 		err = x.checkCalledInputs(target, in)

@@ -149,11 +149,13 @@ type RunOptions struct {
 	// are workflowIds is read as per-workflow inputs.
 	Inputs map[string]any
 	// Servers maps a source description name to the base URL that replaces its OpenAPI servers;
-	// the key "" applies to every source.
+	// the key "" applies to every source. A name applies to that source in every loaded Arazzo
+	// document (the entry one and its `type: arazzo` sources).
 	Servers map[string]string
 	// ServerVars gives values for OpenAPI server variables.
 	ServerVars map[string]string
-	// Sources maps a source description name to a path or URL loaded instead of its url.
+	// Sources maps a source description name to a path or URL loaded instead of its url, in
+	// every loaded Arazzo document.
 	Sources map[string]string
 	// Auth holds credentials given explicitly; they win over every other lookup.
 	Auth []Credential
@@ -168,8 +170,8 @@ type RunOptions struct {
 	MaxDepth int
 	// MaxResponseBytes refuses larger response bodies (default DefaultMaxResponseBytes).
 	MaxResponseBytes int64
-	// Mock starts an in-process mock of every OpenAPI source on 127.0.0.1 and sends the
-	// requests there.
+	// Mock starts an in-process mock of every OpenAPI source of every loaded Arazzo document on
+	// 127.0.0.1 and sends the requests there.
 	Mock bool
 	// MockMode chooses how the mock answers (only with Mock): MockWorkflow (the default, also
 	// for "") shapes each response so the step's success criteria hold and polling loops end

@@ -7,8 +7,10 @@ package runtime_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -68,22 +70,114 @@ func specFlow(t *testing.T) {
 	})
 	t.Run("GEN-07", func(t *testing.T) {
 		t.Parallel()
-		// Workflows of another Arazzo document are not run yet: the run stops before any
-		// request with a setup error that names the step and the source.
-		r := runText(t, `arazzo: 1.0.1
+		// A workflow of another Arazzo document runs with that document's own sources and
+		// components (the X-Trace header comes from its components); its outputs come back as
+		// for a local workflow and are visible through $workflows.
+		doc := `arazzo: 1.1.0
 info: { title: t, version: 1 }
 sourceDescriptions:
   - { name: api, url: ./api.openapi.yaml, type: openapi }
-  - { name: shared, url: ./other.arazzo.yaml, type: arazzo }
+  - { name: shared, url: ./shared.arazzo.yaml, type: arazzo }
 workflows:
   - workflowId: w
+    outputs: { viaStep: $steps.s.outputs.count, viaWorkflows: $workflows.child.outputs.count }
     steps:
-      - { stepId: s, workflowId: $sourceDescriptions.shared.child }
-`, ok200)
+      - stepId: s
+        workflowId: $sourceDescriptions.shared.child
+        parameters: [ { name: status, value: sold } ]
+        successCriteria: [ { condition: $outputs.count == 1 } ]
+`
+		r := runText(t, doc, ok200)
+		w := r.wf(t, "w")
+		assert.True(t, w.Success, w.Error)
+		assert.Equal(t, map[string]any{"viaStep": json.Number("1"), "viaWorkflows": json.Number("1")}, w.Outputs)
+		assert.Equal(t, "$sourceDescriptions.shared.child", w.Steps[0].WorkflowID)
+		assert.Equal(t, []string{"GET /items?status=sold"}, r.srv.paths())
+		assert.Equal(t, "shared", r.srv.requests()[0].Header.Get("X-Trace"))
+
+		// --mock mocks the OpenAPI sources of every loaded document: the called workflow's
+		// request reaches the mock of its own source ($statusCode is its last exchange's).
+		mocked := runText(t, doc[:strings.Index(doc, "workflows:")]+`workflows:
+  - workflowId: w
+    steps:
+      - { stepId: s, workflowId: $sourceDescriptions.shared.ping, successCriteria: [ { condition: $statusCode == 200 } ] }
+`, nil, func(o *runtime.RunOptions) { o.Servers, o.Mock = nil, true })
+		mw := mocked.wf(t, "w")
+		assert.True(t, mw.Success, mw.Error)
+		assert.Empty(t, mocked.srv.requests())
+
+		// A source without a type is an Arazzo one when its root has an `arazzo` key.
+		untyped := runText(t, strings.Replace(doc, "url: ./shared.arazzo.yaml, type: arazzo", "url: ./shared.arazzo.yaml", 1), ok200)
+		assert.True(t, untyped.wf(t, "w").Success, untyped.wf(t, "w").Error)
+
+		// An unknown workflow of the source stops the run before any request.
+		bad := runText(t, strings.Replace(doc, "shared.child", "shared.nope", 1), ok200)
 		var se *runtime.SetupError
-		require.ErrorAs(t, r.err, &se)
-		assert.Contains(t, r.err.Error(), `step "s" calls workflow "child" of the Arazzo source "shared"`)
-		assert.Empty(t, r.srv.requests())
+		require.ErrorAs(t, bad.err, &se)
+		assert.Contains(t, bad.err.Error(), `step "s" calls workflow "nope", which the Arazzo source "shared" does not have (it has child, ping)`)
+		assert.Empty(t, bad.srv.requests())
+
+		// Documents that reference each other (and themselves) are loaded once: a -> b -> a.
+		dir := t.TempDir()
+		api, err := filepath.Abs("testdata/spec/api.openapi.yaml")
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "b.arazzo.yaml"), []byte(`arazzo: 1.0.1
+info: { title: b, version: 1 }
+sourceDescriptions:
+  - { name: a, url: ./a.arazzo.yaml, type: arazzo }
+workflows:
+  - workflowId: middle
+    steps: [ { stepId: back, workflowId: $sourceDescriptions.a.leaf } ]
+`), 0o600))
+		a := `arazzo: 1.0.1
+info: { title: a, version: 1 }
+sourceDescriptions:
+  - { name: api, url: ` + api + `, type: openapi }
+  - { name: b, url: ./b.arazzo.yaml, type: arazzo }
+  - { name: me, url: ./a.arazzo.yaml, type: arazzo }
+workflows:
+  - workflowId: main
+    steps:
+      - { stepId: there, workflowId: $sourceDescriptions.b.middle }
+      - { stepId: self, workflowId: $sourceDescriptions.me.leaf }
+  - workflowId: leaf
+    steps: [ { stepId: l, operationId: listItems } ]
+`
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "a.arazzo.yaml"), []byte(a), 0o600))
+		cyc := runAt(t, filepath.Join(dir, "a.arazzo.yaml"), a, ok200, withWorkflow("main"))
+		assert.True(t, cyc.wf(t, "main").Success, cyc.wf(t, "main").Error)
+		assert.Equal(t, []string{"GET /items", "GET /items"}, cyc.srv.paths())
+
+		// Distinct documents nesting without end stop at a depth limit, before any request.
+		deep := t.TempDir()
+		for i := range 12 {
+			text := fmt.Sprintf("arazzo: 1.0.1\ninfo: { title: d%d, version: 1 }\nsourceDescriptions:\n  - { name: next, url: ./d%d.arazzo.yaml, type: arazzo }\n"+
+				"workflows:\n  - { workflowId: w, steps: [ { stepId: s, workflowId: $sourceDescriptions.next.w } ] }\n", i, i+1)
+			require.NoError(t, os.WriteFile(filepath.Join(deep, fmt.Sprintf("d%d.arazzo.yaml", i)), []byte(text), 0o600))
+		}
+		d0, err := os.ReadFile(filepath.Join(deep, "d0.arazzo.yaml"))
+		require.NoError(t, err)
+		dr := runAt(t, filepath.Join(deep, "d0.arazzo.yaml"), string(d0), ok200)
+		require.ErrorAs(t, dr.err, &se)
+		assert.Contains(t, dr.err.Error(), "arazzo documents nest more than 8 deep")
+		assert.Empty(t, dr.srv.requests())
+	})
+	t.Run("GEN-11", func(t *testing.T) {
+		t.Parallel()
+		// An absolute source url is matched by identity: identity.arazzo.yaml, loaded as
+		// `local`, has that url as its $self, so nothing is fetched from flows.invalid.
+		r := runText(t, `arazzo: 1.1.0
+info: { title: t, version: 1 }
+sourceDescriptions:
+  - { name: remote, url: https://flows.invalid/identity.arazzo.yaml, type: arazzo }
+  - { name: local, url: ./identity.arazzo.yaml, type: arazzo }
+workflows:
+  - workflowId: w
+    steps: [ { stepId: s, workflowId: $sourceDescriptions.remote.byIdentity } ]
+`, map[string][]reply{"GET /other": {js(200, `{}`)}}, withSources(map[string]string{"api": "testdata/spec/api.openapi.yaml"}))
+		w := r.wf(t, "w")
+		assert.True(t, w.Success, w.Error)
+		assert.Equal(t, []string{"GET /other"}, r.srv.paths())
 	})
 	t.Run("GEN-10", func(t *testing.T) {
 		t.Parallel()
@@ -213,6 +307,24 @@ workflows: [ { workflowId: w, steps: [ { stepId: s, operationId: listItems } ] }
 		require.ErrorAs(t, cyc.err, &se)
 		assert.Contains(t, cyc.err.Error(), "workflow dependsOn cycle a -> b -> c -> a")
 		assert.Empty(t, cyc.srv.requests())
+
+		// dependsOn a workflow of an Arazzo source runs it first; its outputs are in $workflows.
+		x := runText(t, `arazzo: 1.1.0
+info: { title: t, version: 1 }
+sourceDescriptions:
+  - { name: api, url: ./api.openapi.yaml, type: openapi }
+  - { name: shared, url: ./shared.arazzo.yaml, type: arazzo }
+workflows:
+  - workflowId: main
+    dependsOn: [ $sourceDescriptions.shared.ping ]
+    steps:
+      - { stepId: s, operationId: listItems, parameters: [ { name: status, in: query, value: $workflows.ping.outputs.ok } ] }
+`, map[string][]reply{"GET /items": {js(200, `{}`)}, "GET /other": {js(200, `{}`)}}, withWorkflow("main"))
+		require.NoError(t, x.err)
+		require.Len(t, x.res.Workflows, 2)
+		assert.Equal(t, []string{"ping", "main"}, []string{x.res.Workflows[0].WorkflowID, x.res.Workflows[1].WorkflowID})
+		assert.True(t, x.res.Success, x.wf(t, "main").Error)
+		assert.Equal(t, []string{"GET /other", "GET /items?status=true"}, x.srv.paths())
 	})
 	t.Run("WF-07", func(t *testing.T) {
 		t.Parallel()
@@ -359,6 +471,21 @@ workflows: [ { workflowId: w, steps: [ { stepId: s, operationId: OPID } ] } ]
 		assert.True(t, w.Success, w.Error)
 		assert.Equal(t, map[string]any{"viaStep": "OK", "viaWorkflows": "OK"}, w.Outputs)
 		assert.Equal(t, "child", w.Steps[0].WorkflowID)
+		// A workflow of an Arazzo source that fails makes the calling step fail.
+		x := runText(t, `arazzo: 1.1.0
+info: { title: t, version: 1 }
+sourceDescriptions:
+  - { name: api, url: ./api.openapi.yaml, type: openapi }
+  - { name: shared, url: ./shared.arazzo.yaml, type: arazzo }
+workflows:
+  - workflowId: parent
+    steps:
+      - { stepId: call, workflowId: $sourceDescriptions.shared.child, parameters: [ { name: status, value: x } ] }
+`, map[string][]reply{"GET /items": {js(500, `{}`)}}, withWorkflow("parent"))
+		xw := x.wf(t, "parent")
+		assert.False(t, xw.Success)
+		assert.Contains(t, xw.Error, `workflow "child" failed`)
+		assert.Equal(t, []string{"GET /items?status=x"}, x.srv.paths())
 	})
 	t.Run("STEP-08", func(t *testing.T) {
 		t.Parallel()
@@ -651,6 +778,26 @@ workflows:
 		assert.Equal(t, []string{"a", "o"}, stepIDs(w))
 		assert.Equal(t, map[string]any{"from": "target"}, w.Outputs)
 		assert.Equal(t, []string{"GET /items", "GET /other"}, r.srv.paths())
+		// The target may be a workflow of an Arazzo source (SACT-04): still one-way.
+		x := runText(t, `arazzo: 1.1.0
+info: { title: t, version: 1 }
+sourceDescriptions:
+  - { name: api, url: ./api.openapi.yaml, type: openapi }
+  - { name: shared, url: ./shared.arazzo.yaml, type: arazzo }
+workflows:
+  - workflowId: w
+    steps:
+      - stepId: a
+        operationId: listItems
+        onSuccess: [ { name: away, type: goto, workflowId: $sourceDescriptions.shared.ping } ]
+      - { stepId: skipped, operationId: poll }
+`, map[string][]reply{"GET /items": {js(200, `{}`)}, "GET /other": {js(200, `{}`)}}, withWorkflow("w"))
+		w = x.wf(t, "w")
+		assert.True(t, w.Success, w.Error)
+		assert.Equal(t, "ping", w.TransferredTo)
+		assert.Equal(t, []string{"a", "p"}, stepIDs(w))
+		assert.Equal(t, map[string]any{"ok": true}, w.Outputs)
+		assert.Equal(t, []string{"GET /items", "GET /other"}, x.srv.paths())
 	})
 	t.Run("SACT-05", func(t *testing.T) {
 		t.Parallel()
@@ -795,6 +942,28 @@ workflows:
 		assert.Equal(t, 2, w.Steps[0].Attempts)
 		assert.Equal(t, []string{"GET /items", "POST /items", "GET /items"}, r.srv.paths())
 		assert.JSONEq(t, `{"user":"bob"}`, r.srv.requests()[1].Body)
+		// The retry target may be a workflow of an Arazzo source; the parameters are its inputs.
+		x := runText(t, `arazzo: 1.1.0
+info: { title: t, version: 1 }
+sourceDescriptions:
+  - { name: api, url: ./api.openapi.yaml, type: openapi }
+  - { name: shared, url: ./shared.arazzo.yaml, type: arazzo }
+workflows:
+  - workflowId: w
+    steps:
+      - stepId: a
+        operationId: poll
+        successCriteria: [ { condition: $statusCode == 200 } ]
+        onFailure:
+          - name: refresh
+            type: retry
+            workflowId: $sourceDescriptions.shared.child
+            parameters: [ { name: status, value: sold } ]
+`, map[string][]reply{"GET /poll": {js(401, ``), js(200, `{}`)}, "GET /items": {js(200, `{"count":0}`)}}, withWorkflow("w"))
+		xw := x.wf(t, "w")
+		assert.True(t, xw.Success, xw.Error)
+		assert.Equal(t, 2, xw.Steps[0].Attempts)
+		assert.Equal(t, []string{"GET /poll", "GET /items?status=sold", "GET /poll"}, x.srv.paths())
 	})
 	t.Run("ACT-01", func(t *testing.T) {
 		t.Parallel()

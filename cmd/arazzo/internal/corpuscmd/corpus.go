@@ -49,7 +49,7 @@ workflows that ran green, and failures per reason. -v lists every red workflow w
 Exit status: 0 the survey ran (whatever it found), 2 DIR could not be read.`,
 		Example: `  arazzo corpus ../shared/corpus
   arazzo corpus ../shared/corpus --mock-mode schema -v`,
-		Args: cobra.ExactArgs(1),
+		Args: cmdutil.ExactlyOne("a directory of Arazzo documents"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Dir = args[0]
 			if opts.Output != OutputText && opts.Output != OutputJSON {

@@ -25,7 +25,7 @@ func TestNewCmdCorpus(t *testing.T) {
 			want: corpuscmd.Options{Dir: "dir", Strict: true, MockMode: "schema", Output: "json", Verbose: true, Parallel: 3}},
 		{name: "bad mode", args: []string{"dir", "--mock-mode", "x"}, wantErr: `--mock-mode "x": use workflow or schema`},
 		{name: "bad output", args: []string{"dir", "-o", "xml"}, wantErr: `-o "xml": use text or json`},
-		{name: "no dir", args: nil, wantErr: "accepts 1 arg(s), received 0"},
+		{name: "no dir", args: nil, wantErr: "corpus needs a directory of Arazzo documents"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

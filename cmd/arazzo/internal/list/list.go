@@ -42,7 +42,7 @@ FILE is a path, an http(s) URL, or - for standard input. Nothing is sent and the
 descriptions are not loaded.`,
 		Example: `  arazzo list workflows/assembled/arazzo/assembled-ingest-conversations-workflow.yml
   arazzo list flow.yaml -o json | jq '.workflows[].workflowId'`,
-		Args: cobra.ExactArgs(1),
+		Args: cmdutil.ExactlyOne("the Arazzo document (a path, an http(s) URL or -)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.File = args[0]
 			if opts.Output != OutputText && opts.Output != OutputJSON {

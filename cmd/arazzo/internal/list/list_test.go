@@ -23,7 +23,7 @@ func TestNewCmdList(t *testing.T) {
 		{name: "defaults", args: []string{"doc.yaml"}, want: &list.Options{File: "doc.yaml", Output: "text"}},
 		{name: "json", args: []string{"doc.yaml", "-o", "json"}, want: &list.Options{File: "doc.yaml", Output: "json"}},
 		{name: "bad output", args: []string{"doc.yaml", "-o", "xml"}, wantErr: `-o "xml": use text or json`},
-		{name: "no file", args: nil, wantErr: "accepts 1 arg(s), received 0"},
+		{name: "no file", args: nil, wantErr: "list needs the Arazzo document (a path, an http(s) URL or -)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -73,7 +73,7 @@ not start (unreadable document or source, port in use).`,
   # in another terminal: run against it, or call it directly
   arazzo run flow.yaml --server conversationsApi=http://127.0.0.1:4010
   curl -i -u sk_test: -H 'Prefer: code=400' -X POST http://127.0.0.1:4010/v0/conversations/bulk`,
-		Args: cobra.ExactArgs(1),
+		Args: cmdutil.ExactlyOne("the Arazzo document (a path, an http(s) URL or -)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.File = args[0]
 			if opts.Port < 0 || opts.Port > 65535 {

@@ -43,7 +43,7 @@ func TestNewCmdMock(t *testing.T) {
 		{name: "short port", args: []string{"doc.yaml", "-p", "9"}, want: func(o *Options) { o.Port = 9 }},
 		{name: "ca bundle and remote refs", args: []string{"doc.yaml", "--ca-cert", "ca.pem", "--allow-remote-refs"},
 			want: func(o *Options) { o.CACert, o.AllowRemoteRefs = "ca.pem", true }},
-		{name: "no file", args: nil, wantErr: "accepts 1 arg(s), received 0"},
+		{name: "no file", args: nil, wantErr: "mock needs the Arazzo document (a path, an http(s) URL or -)"},
 		{name: "bad port", args: []string{"d.yaml", "--port", "70000"}, wantErr: "--port 70000: give a port from 1 to 65535, or 0 for free ports"},
 		{name: "empty host", args: []string{"d.yaml", "--host", ""}, wantErr: "--host is empty: give an address such as 127.0.0.1"},
 		{name: "bad source", args: []string{"d.yaml", "--source", "api"}, wantErr: `--source "api": use NAME=PATH`},

@@ -85,7 +85,7 @@ Exit status: 0 every workflow succeeded, 1 a workflow failed, 2 the run could no
 
   # show the requests the first pass would send, sending none
   arazzo run flow.yaml --inputs inputs.yaml --dry-run`,
-		Args: cobra.ExactArgs(1),
+		Args: cmdutil.ExactlyOne("the Arazzo document (a path, an http(s) URL or -)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.File = args[0]
 			if opts.Output != OutputText && opts.Output != OutputJSON {

@@ -55,7 +55,7 @@ func TestNewCmdRun(t *testing.T) {
 				o.File, o.CACert, o.AllowRemoteRefs = "doc.yaml", "ca.pem", true
 			},
 		},
-		{name: "no file", args: nil, wantErr: "accepts 1 arg(s), received 0"},
+		{name: "no file", args: nil, wantErr: "run needs the Arazzo document (a path, an http(s) URL or -)"},
 		{name: "bad output", args: []string{"d.yaml", "-o", "xml"}, wantErr: `-o "xml": use text or json`},
 		{name: "bad timeout", args: []string{"d.yaml", "--timeout", "0s"}, wantErr: "--timeout 0s: give a positive duration such as 30s"},
 		{name: "same report file", args: []string{"d.yaml", "--junit", "r", "--har", "r"}, wantErr: `--junit and --har name the same file "r": give each its own`},

@@ -33,7 +33,7 @@ func TestNewCmdCorpus(t *testing.T) {
 			io, _, _ := cmdutil.TestStreams("", nil)
 			var got *corpuscmd.Options
 			cmd := corpuscmd.NewCmdCorpus(io, func(_ context.Context, o *corpuscmd.Options) error { got = o; return nil })
-			cmd.SetArgs(tc.args)
+			cmd.SetArgs(append([]string{}, tc.args...)) // never nil: cobra would read os.Args
 			cmd.SetOut(io.Out)
 			cmd.SetErr(io.ErrOut)
 			err := cmd.Execute()

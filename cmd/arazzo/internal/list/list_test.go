@@ -31,7 +31,7 @@ func TestNewCmdList(t *testing.T) {
 			io, _, _ := cmdutil.TestStreams("", nil)
 			var got *list.Options
 			cmd := list.NewCmdList(io, func(_ context.Context, o *list.Options) error { got = o; return nil })
-			cmd.SetArgs(tc.args)
+			cmd.SetArgs(append([]string{}, tc.args...)) // never nil: cobra would read os.Args
 			cmd.SetOut(io.Out)
 			cmd.SetErr(io.ErrOut)
 			err := cmd.Execute()

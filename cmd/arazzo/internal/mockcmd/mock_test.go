@@ -54,7 +54,7 @@ func TestNewCmdMock(t *testing.T) {
 			ios, _, _ := cmdutil.TestStreams("", nil)
 			var got *Options
 			cmd := NewCmdMock(ios, func(_ context.Context, o *Options) error { got = o; return nil })
-			cmd.SetArgs(tc.args)
+			cmd.SetArgs(append([]string{}, tc.args...)) // never nil: cobra would read os.Args
 			cmd.SetOut(io.Discard)
 			cmd.SetErr(io.Discard)
 			err := cmd.Execute()

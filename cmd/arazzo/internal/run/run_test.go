@@ -67,7 +67,7 @@ func TestNewCmdRun(t *testing.T) {
 			io, _, _ := cmdutil.TestStreams("", nil)
 			var got *run.Options
 			cmd := run.NewCmdRun(io, func(_ context.Context, o *run.Options) error { got = o; return nil })
-			cmd.SetArgs(tc.args)
+			cmd.SetArgs(append([]string{}, tc.args...)) // never nil: cobra would read os.Args
 			cmd.SetOut(io.Out)
 			cmd.SetErr(io.ErrOut)
 			err := cmd.Execute()

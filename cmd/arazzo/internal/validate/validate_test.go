@@ -56,7 +56,7 @@ func TestNewCmdValidate(t *testing.T) {
 				got = o
 				return nil
 			})
-			cmd.SetArgs(tc.args)
+			cmd.SetArgs(append([]string{}, tc.args...)) // never nil: cobra would read os.Args
 			cmd.SetOut(&bytes.Buffer{})
 			cmd.SetErr(&bytes.Buffer{})
 			err := cmd.Execute()

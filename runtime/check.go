@@ -42,12 +42,14 @@ type CheckOptions struct {
 // source loads, each operationId/operationPath resolves (a plain id in two sources is an
 // error), the parameters a step sets exist, required parameters and bodies are supplied, and
 // every workflow can receive the credentials its operations need. It sends no request other
-// than fetching remote sources through the Runner's loader. Findings carry positions in doc;
-// sources of type arazzo and asyncapi are not loaded.
+// than fetching remote sources through the Runner's loader. Findings carry positions in doc.
+// Sources of type arazzo are parsed to check that the workflows named in them exist; asyncapi
+// sources are not loaded.
 func (r *Runner) Check(ctx context.Context, doc *arazzo.Document, opts CheckOptions) arazzo.Diagnostics {
 	p := &plan{doc: doc, opts: &RunOptions{Sources: opts.Sources}, sources: map[string]*source{},
 		bound: map[*arazzo.Step]*boundStep{}}
 	var diags arazzo.Diagnostics
+	diags = append(diags, r.checkArazzoSources(ctx, p)...)
 	for _, sd := range doc.SourceDescriptions {
 		if sd.Type != "" && sd.Type != "openapi" {
 			continue
@@ -295,4 +297,72 @@ func conventionName(s *openapi.SecurityScheme) string {
 		return "apiKey"
 	}
 	return "token"
+}
+
+// checkArazzoSources parses each `type: arazzo` source and reports references
+// `$sourceDescriptions.<name>.<workflowId>` (steps, actions, dependsOn) to workflows it lacks.
+func (r *Runner) checkArazzoSources(ctx context.Context, p *plan) arazzo.Diagnostics {
+	var diags arazzo.Diagnostics
+	ids := map[string]map[string]bool{} // source name -> its workflow ids
+	for _, sd := range p.doc.SourceDescriptions {
+		if sd.Type != "arazzo" {
+			continue
+		}
+		if err := p.checkSourceURL(sd); err != nil {
+			diags = append(diags, p.diag(sd.Pos, RuleSourceLoad, "source description %q: %v", sd.Name, err))
+			continue
+		}
+		loc := p.sourceLocation(sd)
+		data, err := r.readDocument(ctx, loc, nil)
+		if err != nil {
+			diags = append(diags, p.diag(sd.Pos, RuleSourceLoad, "source description %q: %v: fix its url or pass --source %s=PATH", sd.Name, err, sd.Name))
+			continue
+		}
+		child, err := arazzo.Parse(loc, data)
+		if err != nil {
+			diags = append(diags, p.diag(sd.Pos, RuleSourceLoad, "source description %q is not a valid Arazzo document: %s", sd.Name, firstLine(err.Error())))
+			continue
+		}
+		set := map[string]bool{}
+		for _, w := range child.Workflows {
+			set[w.WorkflowID] = true
+		}
+		ids[sd.Name] = set
+	}
+	check := func(ref string, pos arazzo.Pos) {
+		rest, ok := strings.CutPrefix(ref, "$sourceDescriptions.")
+		if !ok {
+			return
+		}
+		name, wf, _ := strings.Cut(rest, ".")
+		if set, loaded := ids[name]; loaded && !set[wf] {
+			diags = append(diags, p.diag(pos, arazzo.RuleUnknownWorkflow, "workflow %q is not in source description %q: check the id", wf, name))
+		}
+	}
+	for _, w := range p.doc.Workflows {
+		for _, d := range w.DependsOn {
+			check(d, w.Pos)
+		}
+		for _, s := range w.Steps {
+			check(s.WorkflowID, s.Pos)
+			for _, a := range s.OnSuccess {
+				check(a.WorkflowID, a.Pos)
+			}
+			for _, a := range s.OnFailure {
+				check(a.WorkflowID, a.Pos)
+			}
+		}
+		for _, a := range w.SuccessActions {
+			check(a.WorkflowID, a.Pos)
+		}
+		for _, a := range w.FailureActions {
+			check(a.WorkflowID, a.Pos)
+		}
+	}
+	return diags
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
 }

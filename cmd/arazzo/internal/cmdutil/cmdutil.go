@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/arazzo-runner/arazzo/arazzo"
 	"io"
 	"net/http"
 	"os"
@@ -167,4 +168,14 @@ func readLimited(r io.Reader, max int64) ([]byte, error) {
 		return nil, fmt.Errorf("larger than %d bytes", max)
 	}
 	return data, nil
+}
+
+// LoadDocument reads FILE, an http(s) URL or `-` (see ReadDocument) and parses it as an Arazzo
+// document. Its errors are CannotStartError or arazzo.Diagnostics: exit 2 either way.
+func LoadDocument(ctx context.Context, io *IOStreams, arg string) (*arazzo.Document, error) {
+	data, name, err := ReadDocument(ctx, io, arg, arazzo.MaxDocumentBytes)
+	if err != nil {
+		return nil, err
+	}
+	return arazzo.Parse(name, data)
 }

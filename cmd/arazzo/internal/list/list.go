@@ -101,11 +101,7 @@ type Output struct {
 }
 
 func listRun(ctx context.Context, opts *Options) error {
-	data, name, err := cmdutil.ReadDocument(ctx, opts.IO, opts.File, arazzo.MaxDocumentBytes)
-	if err != nil {
-		return err
-	}
-	doc, err := arazzo.Parse(name, data)
+	doc, err := cmdutil.LoadDocument(ctx, opts.IO, opts.File)
 	if err != nil {
 		return err
 	}

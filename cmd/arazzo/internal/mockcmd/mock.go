@@ -117,11 +117,7 @@ func mockRun(ctx context.Context, opts *Options) error {
 		return err
 	}
 	opts.IO = io
-	data, name, err := cmdutil.ReadDocument(ctx, opts.IO, opts.File, arazzo.MaxDocumentBytes)
-	if err != nil {
-		return err
-	}
-	doc, err := arazzo.Parse(name, data)
+	doc, err := cmdutil.LoadDocument(ctx, opts.IO, opts.File)
 	if err != nil {
 		return err
 	}
@@ -175,7 +171,7 @@ func mockRun(ctx context.Context, opts *Options) error {
 	for _, s := range servers {
 		fmt.Fprintf(opts.IO.Out, "%s=%s\n", s.name, s.base)
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "mocking %d source(s) of %s; stop with Ctrl-C\n", len(servers), name)
+	fmt.Fprintf(opts.IO.ErrOut, "mocking %d source(s) of %s; stop with Ctrl-C\n", len(servers), doc.File)
 
 	var wg sync.WaitGroup
 	failed := make(chan error, len(servers))

@@ -185,11 +185,7 @@ func runRun(ctx context.Context, opts *Options) error {
 		return err
 	}
 	opts.IO = io
-	data, name, err := cmdutil.ReadDocument(ctx, opts.IO, opts.File, arazzo.MaxDocumentBytes)
-	if err != nil {
-		return err
-	}
-	doc, err := arazzo.Parse(name, data)
+	doc, err := cmdutil.LoadDocument(ctx, opts.IO, opts.File)
 	if err != nil {
 		return err
 	}

@@ -60,6 +60,8 @@ func Parse(file string, data []byte) (*Document, error) {
 	return doc, nil
 }
 
+var topLevelArazzoKey = regexp.MustCompile(`(?m)^(?:\{\s*)?["']?arazzo["']?\s*:`)
+
 var yamlLineRe = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
 
 func syntaxDiagnostic(file string, err error) Diagnostic {
@@ -625,9 +627,16 @@ func (p *parser) eachKey(n *yaml.Node, what string, each func(string, *yaml.Node
 // IsArazzo reports whether data looks like an Arazzo document: a mapping whose root has an
 // `arazzo` key. It is cheap enough to use when walking directories.
 func IsArazzo(data []byte) bool {
+	// Most files of a folder (OpenAPI descriptions of megabytes) never name the key: skip the
+	// parse for them.
+	if !bytes.Contains(data, []byte("arazzo")) {
+		return false
+	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil || len(root.Content) == 0 {
-		return bytes.Contains(data, []byte("arazzo"))
+		// A broken document still counts when a top-level line names the key, so that its
+		// syntax error is reported rather than the file skipped.
+		return topLevelArazzoKey.Match(data)
 	}
 	m := deref(root.Content[0])
 	if m.Kind != yaml.MappingNode {

@@ -152,3 +152,22 @@ func TestParseCorpus(t *testing.T) {
 	}
 	assert.Equal(t, 375, docs)
 }
+
+func TestIsArazzo(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		src  string
+		want bool
+	}{
+		{"arazzo: 1.0.1\ninfo: {}\n", true},
+		{`{"arazzo": "1.0.1"}`, true},
+		{"openapi: 3.1.0\ninfo: {title: arazzo}\n", false},
+		{"openapi: 3.1.0\n", false},
+		{"arazzo: 1.0.1\ninfo: [\n", true},                      // broken, but an Arazzo document
+		{"openapi: 3.1.0\ndescription: arazzo: x\n  - [\n", false}, // broken, and not one
+		{"- arazzo\n", false},
+	}
+	for _, tc := range tests {
+		assert.Equal(t, tc.want, arazzo.IsArazzo([]byte(tc.src)), tc.src)
+	}
+}

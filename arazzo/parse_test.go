@@ -163,7 +163,7 @@ func TestIsArazzo(t *testing.T) {
 		{`{"arazzo": "1.0.1"}`, true},
 		{"openapi: 3.1.0\ninfo: {title: arazzo}\n", false},
 		{"openapi: 3.1.0\n", false},
-		{"arazzo: 1.0.1\ninfo: [\n", true},                      // broken, but an Arazzo document
+		{"arazzo: 1.0.1\ninfo: [\n", true},                         // broken, but an Arazzo document
 		{"openapi: 3.1.0\ndescription: arazzo: x\n  - [\n", false}, // broken, and not one
 		{"- arazzo\n", false},
 	}

@@ -180,12 +180,14 @@ func fixed(s map[string]any) bool {
 	return false
 }
 
-// conforms reports whether v satisfies the input's own schema s.
+// conforms reports whether v satisfies the schema s (an input's own, or an API's as a value
+// schema). Formats are asserted: the mock and real APIs refuse a date-time without its offset,
+// so a generated value must not carry one.
 func conforms(doc *arazzo.Document, s map[string]any, v any) bool {
 	if s == nil {
 		return true
 	}
-	sch, err := compileSchema(doc, s)
+	sch, err := compileSchema(doc, s, true)
 	if err != nil {
 		return false
 	}

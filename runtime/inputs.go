@@ -105,7 +105,7 @@ func checkInputs(doc *arazzo.Document, wf *arazzo.Workflow, in map[string]any) [
 			}
 		}
 	}
-	sch, err := compileSchema(doc, schema)
+	sch, err := compileSchema(doc, schema, false)
 	if err != nil {
 		return append(problems, fmt.Sprintf("the inputs schema cannot be compiled: %v", err))
 	}
@@ -172,8 +172,9 @@ func resolvedInputsSchema(doc *arazzo.Document, wf *arazzo.Workflow) map[string]
 }
 
 // compileSchema compiles an inputs schema. The components' inputs are placed beside it under
-// `components`, so `#/components/inputs/x` references anywhere inside it resolve.
-func compileSchema(doc *arazzo.Document, schema map[string]any) (*jsonschema.Schema, error) {
+// `components`, so `#/components/inputs/x` references anywhere inside it resolve. assertFormats
+// makes `format` an assertion (JSON Schema 2020-12 reads it as an annotation by default).
+func compileSchema(doc *arazzo.Document, schema map[string]any, assertFormats bool) (*jsonschema.Schema, error) {
 	root := make(map[string]any, len(schema)+1)
 	for k, v := range schema {
 		root[k] = rewriteInputRefs(v)
@@ -200,6 +201,9 @@ func compileSchema(doc *arazzo.Document, schema map[string]any) (*jsonschema.Sch
 		return nil, err
 	}
 	c := jsonschema.NewCompiler()
+	if assertFormats {
+		c.AssertFormat()
+	}
 	const loc = "arazzo:inputs.json"
 	if err := c.AddResource(loc, v); err != nil {
 		return nil, err

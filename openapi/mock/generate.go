@@ -30,14 +30,16 @@ func (g *generator) value(ref *openapi3.SchemaRef, depth int) any {
 	s := ref.Value
 	g.nodes++
 
+	// A schema's own example or default is used only when the schema accepts it: descriptions
+	// often hold examples that break their own format or pattern.
 	switch {
-	case s.Example != nil:
-		return s.Example
-	case len(s.Examples) > 0:
-		return s.Examples[0]
 	case s.Const != nil:
 		return s.Const
-	case s.Default != nil:
+	case s.Example != nil && fits(s, s.Example):
+		return s.Example
+	case len(s.Examples) > 0 && fits(s, s.Examples[0]):
+		return s.Examples[0]
+	case s.Default != nil && fits(s, s.Default):
 		return s.Default
 	case len(s.Enum) > 0:
 		return s.Enum[0]

@@ -336,6 +336,9 @@ func build(ref *openapi3.ResponseRef, status int, ct, name string) (*answer, err
 	if !found {
 		value, found = example(mt)
 	}
+	if found {
+		value = fitted(mt.Schema, value)
+	}
 	if !found {
 		if mt.Schema == nil {
 			return out, nil

@@ -291,6 +291,8 @@ func schemaView(ref *openapi3.SchemaRef, depth int) *Schema {
 		Format:   s.Format,
 		Enum:     s.Enum,
 		Nullable: s.Nullable,
+		Default:  s.Default,
+		Const:    s.Const,
 	}
 	if s.Type != nil {
 		out.Types = s.Type.Slice()

@@ -88,6 +88,28 @@ type Schema struct {
 	Nullable bool
 	// Items is the schema of an array's items, nil otherwise.
 	Items *Schema
+	// Default and Const are the schema's default and const values, nil when it
+	// declares none.
+	Default any
+	Const   any
+}
+
+// Implied returns the value a client sends when it is told nothing else: the
+// schema's const, else its only enum member, else its default. from names the
+// keyword ("const", "enum" or "default"); ok is false when the schema implies
+// no value.
+func (s *Schema) Implied() (v any, from string, ok bool) {
+	switch {
+	case s == nil:
+		return nil, "", false
+	case s.Const != nil:
+		return s.Const, "const", true
+	case len(s.Enum) == 1 && s.Enum[0] != nil:
+		return s.Enum[0], "enum", true
+	case s.Default != nil:
+		return s.Default, "default", true
+	}
+	return nil, "", false
 }
 
 // SecurityRequirement lists the security schemes that must all be applied

@@ -119,7 +119,11 @@ func (p *plan) checkWorkflow(wf *arazzo.Workflow) arazzo.Diagnostics {
 			warn(prm.Pos, RuleUnknownParameter, "step %q sets %s parameter %q, which operation %s %s does not declare: fix the name or `in`, or remove it", s.StepID, prm.In, prm.Name, b.op.Method, b.op.Path)
 		}
 		for _, op := range b.op.Parameters {
-			if !op.Required || covered[strings.ToLower(op.In+":"+op.Name)] || suppliedParam(params, op) {
+			if !op.Required || covered[strings.ToLower(op.In+":"+op.Name)] || suppliedParam(params, op) || ignoredHeader(op) {
+				continue
+			}
+			if v, from, ok := op.Schema.Implied(); ok {
+				warn(s.Pos, RuleMissingParameter, "step %q does not set required %s parameter %q of %s %s; runs send the description's %s %s in its place: add it to the step's parameters", s.StepID, op.In, op.Name, b.op.Method, b.op.Path, from, impliedText(v))
 				continue
 			}
 			warn(s.Pos, RuleMissingParameter, "step %q does not set required %s parameter %q of %s %s: add it to the step's parameters", s.StepID, op.In, op.Name, b.op.Method, b.op.Path)

@@ -58,6 +58,13 @@ func TestIssue10MockRunLimits(t *testing.T) {
 			wantInputs: map[string]any{"softPurge": "1"},
 		},
 		{
+			// The API's example date-time lacks its offset, which the mock (like the API) refuses;
+			// the step also leaves out a required header whose default the run sends.
+			name:       "an API example that breaks the API's format is not generated",
+			workflow:   "api-example-off-format",
+			wantInputs: map[string]any{"offer": map[string]any{"lastTicketingDateTime": "2024-01-01T00:00:00Z"}},
+		},
+		{
 			name:     "a templated pair in a path key's query string takes the step's query parameter",
 			workflow: "query-in-path-key",
 			wantURL:  "/uploads/photo.jpg?uploadId=up-1",

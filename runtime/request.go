@@ -305,39 +305,24 @@ func (x *run) buildRequest(st *wfState, step *arazzo.Step, b *boundStep, c *expr
 	rawQuery := "" // a querystring parameter that is not form text
 	var cookies []string
 	set := map[string]bool{} // in+name set by the step, never overridden by credentials
-	for _, prm := range x.effectiveParams(st, step) {
-		p, err := x.resolveParam(prm)
-		if err != nil {
-			return nil, err
-		}
-		v, err := x.evalValue(p.Value, c)
-		if err != nil {
-			return nil, fmt.Errorf("parameter %q: %w", p.Name, err)
-		}
-		in := p.In
-		spec := findParam(op, p.Name, in)
-		if in == "" {
-			if spec == nil {
-				return nil, fmt.Errorf("parameter %q has no `in` and operation %s has no parameter of that name: add in: path|query|header|cookie", p.Name, op.ID)
-			}
-			in = spec.In
-		}
+	// place serialises one parameter value where its `in` says.
+	place := func(name, in string, v any, spec *openapi.Parameter) error {
 		style, explode := defaultStyle(in)
 		if spec != nil && spec.Style != "" {
 			style, explode = spec.Style, spec.Explode
 		}
-		set[in+"\x00"+strings.ToLower(p.Name)] = true
+		set[in+"\x00"+strings.ToLower(name)] = true
 		switch in {
 		case "path":
-			s := serializePath(p.Name, v, style, explode)
-			req.path[p.Name] = stringify(v)
-			if !strings.Contains(pathStr, "{"+p.Name+"}") {
-				return nil, fmt.Errorf("path parameter %q is not in the operation path %s", p.Name, op.Path)
+			s := serializePath(name, v, style, explode)
+			req.path[name] = stringify(v)
+			if !strings.Contains(pathStr, "{"+name+"}") {
+				return fmt.Errorf("path parameter %q is not in the operation path %s", name, op.Path)
 			}
-			pathStr = strings.ReplaceAll(pathStr, "{"+p.Name+"}", s)
+			pathStr = strings.ReplaceAll(pathStr, "{"+name+"}", s)
 		case "query":
-			serializeQuery(query, p.Name, v, style, explode)
-			req.query[p.Name] = stringify(v)
+			serializeQuery(query, name, v, style, explode)
+			req.query[name] = stringify(v)
 		case "querystring":
 			// PARAM-09: the value is the whole query string. Form text (a=1&b=2) and objects are
 			// sent as form fields; any other text (JSON such as {"filter":"active"}) is sent
@@ -355,17 +340,48 @@ func (x *run) buildRequest(st *wfState, step *arazzo.Step, b *boundStep, c *expr
 			}
 			parsed, err := url.ParseQuery(qs)
 			if err != nil {
-				return nil, fmt.Errorf("querystring parameter %q is not form-encoded text: %w", p.Name, err)
+				return fmt.Errorf("querystring parameter %q is not form-encoded text: %w", name, err)
 			}
 			for k, vs := range parsed {
 				query[k] = append(query[k], vs...)
 			}
 		case "header":
-			req.header.Set(p.Name, serializeSimple(v, explode))
+			req.header.Set(name, serializeSimple(v, explode))
 		case "cookie":
-			cookies = append(cookies, p.Name+"="+url.QueryEscape(stringify(v)))
+			cookies = append(cookies, name+"="+url.QueryEscape(stringify(v)))
 		default:
-			return nil, fmt.Errorf("parameter %q: unknown location %q", p.Name, in)
+			return fmt.Errorf("parameter %q: unknown location %q", name, in)
+		}
+		return nil
+	}
+	for _, prm := range x.effectiveParams(st, step) {
+		p, err := x.resolveParam(prm)
+		if err != nil {
+			return nil, err
+		}
+		v, err := x.evalValue(p.Value, c)
+		if err != nil {
+			return nil, fmt.Errorf("parameter %q: %w", p.Name, err)
+		}
+		in := p.In
+		spec := findParam(op, p.Name, in)
+		if in == "" {
+			if spec == nil {
+				return nil, fmt.Errorf("parameter %q has no `in` and operation %s has no parameter of that name: add in: path|query|header|cookie", p.Name, op.ID)
+			}
+			in = spec.In
+		}
+		if err := place(p.Name, in, v, spec); err != nil {
+			return nil, err
+		}
+	}
+	implied, err := x.impliedParams(step, b, set)
+	if err != nil {
+		return nil, err
+	}
+	for _, ip := range implied {
+		if err := place(ip.spec.Name, ip.spec.In, ip.value, ip.spec); err != nil {
+			return nil, err
 		}
 	}
 	pathStr = queryTemplatesFilled(pathStr, query)

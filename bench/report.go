@@ -198,7 +198,7 @@ func (r *results) markdown() string {
 	for _, t := range r.tools {
 		fmt.Fprintf(&b, "- **%s**: %s.\n", t.name, t.note)
 	}
-	b.WriteString("\nRespect is started as `node node_modules/@redocly/cli/bin/cli.js respect …` (npx's own start-up is not counted). Its inputs go in `REDOCLY_CLI_RESPECT_INPUT` through a `.env` file in its working directory, because one command-line argument or environment string is limited to 128 KiB on Linux; telemetry and update checks are turned off. Respect 2.77 refuses an empty password in `x-security` (\"Missing required value `password`\"), so its copy sends the placeholder `unused`; the server does not check the password.\n\n")
+	b.WriteString("\nRespect is started as `node node_modules/@redocly/cli/bin/cli.js respect …` (npx's own start-up is not counted). Its inputs go in `REDOCLY_CLI_RESPECT_INPUT`, set from the inputs file by a one-line script node loads before the CLI (`node -r preload.cjs`), because one command-line argument or environment string is limited to 128 KiB on Linux and the `.env` file the CLI reads drops a value of several MiB; telemetry and update checks are turned off. Respect 2.77 refuses an empty password in `x-security` (\"Missing required value `password`\"), so its copy sends the placeholder `unused`; the server does not check the password.\n\n")
 	b.WriteString("## Results\n\n")
 	for _, sr := range r.sizes {
 		b.WriteString(sr.table(r.tools))

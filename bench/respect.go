@@ -17,8 +17,9 @@ type respectTool struct {
 	version string
 	cli     string // path of @redocly/cli's bin/cli.js
 	node    string
-	dir     string // scratch folder holding the workflow copy and its .env
+	dir     string // scratch folder holding the workflow copy and the input preload script
 	doc     string // the workflow copy, with x-security on each step
+	inputs  string // absolute path of the inputs file of the next runs
 }
 
 // installRespect installs @redocly/cli@version under cacheDir unless it is there already.
@@ -91,6 +92,9 @@ func (t *respectTool) prepare(dir, docPath, openapiPath string) error {
 			return err
 		}
 	}
+	if err := os.WriteFile(filepath.Join(dir, "preload.cjs"), []byte(respectPreload), 0o644); err != nil {
+		return err
+	}
 	src, err := os.ReadFile(docPath)
 	if err != nil {
 		return err
@@ -122,25 +126,27 @@ func (t *respectTool) prepare(dir, docPath, openapiPath string) error {
 }
 
 // setInputs gives Respect the inputs of the next runs. Its --input flag (or the
-// REDOCLY_CLI_RESPECT_INPUT variable) takes the inputs as JSON text, and Linux limits one
-// argument or environment string to 128 KiB, less than 1,000 records; the CLI loads a .env file
-// from its working directory at start, which carries the variable at any size.
+// REDOCLY_CLI_RESPECT_INPUT variable) takes the inputs as JSON text, but Linux limits one
+// argument or environment string to 128 KiB, less than 1,000 records, and the .env file the CLI
+// loads at start silently drops a value of several MiB (30,000 records). So a preload script run
+// by node before the CLI (`node -r`) reads the inputs file into the variable, at any size.
 func (t *respectTool) setInputs(inputsPath string) error {
-	data, err := os.ReadFile(inputsPath)
+	abs, err := filepath.Abs(inputsPath)
 	if err != nil {
 		return err
 	}
-	if strings.ContainsAny(string(data), "'\n") {
-		return errors.New("inputs contain a quote or newline that a .env value cannot hold")
-	}
-	env := "REDOCLY_CLI_RESPECT_INPUT='" + string(data) + "'\n"
-	return os.WriteFile(filepath.Join(t.dir, ".env"), []byte(env), 0o600)
+	t.inputs = abs
+	return nil
 }
 
+// respectPreload sets Respect's input variable from the file BENCH_RESPECT_INPUTS names.
+const respectPreload = `process.env.REDOCLY_CLI_RESPECT_INPUT = require("node:fs").readFileSync(process.env.BENCH_RESPECT_INPUTS, "utf8");
+`
+
 func (t *respectTool) command(ctx context.Context, serverURL string) *exec.Cmd {
-	cmd := exec.CommandContext(ctx, t.node, t.cli, "respect", t.doc, "--server", "conversationsApi="+serverURL)
+	cmd := exec.CommandContext(ctx, t.node, "-r", filepath.Join(t.dir, "preload.cjs"), t.cli, "respect", t.doc, "--server", "conversationsApi="+serverURL)
 	cmd.Dir = t.dir
-	cmd.Env = append(cleanEnv(), "REDOCLY_TELEMETRY=off", "REDOCLY_SUPPRESS_UPDATE_NOTICE=true", "NO_COLOR=1")
+	cmd.Env = append(cleanEnv(), "REDOCLY_TELEMETRY=off", "REDOCLY_SUPPRESS_UPDATE_NOTICE=true", "NO_COLOR=1", "BENCH_RESPECT_INPUTS="+t.inputs)
 	return cmd
 }
 

@@ -674,3 +674,24 @@ func DecodeValue(name string, data []byte) (any, error) {
 	}
 	return normalize(v), nil
 }
+
+// DecodeValueFile reads the file at path as DecodeValue does. A JSON file is decoded as it is
+// read, so that its text is never held whole beside the value (a large inputs file, issue 8);
+// other text is read again whole for DecodeValue. Errors reading the file are the *os.PathError
+// of os.Open or os.ReadFile; errors in its content are Diagnostics, as DecodeValue's.
+func DecodeValueFile(path string) (any, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	v, ok := decodeJSONReader(f)
+	_ = f.Close()
+	if ok {
+		return v, nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return DecodeValue(path, data)
+}

@@ -480,20 +480,24 @@ func readInputs(opts *Options, doc *arazzo.Document) (map[string]any, error) {
 	in := map[string]any{}
 	if opts.InputsFile != "" {
 		var (
-			data []byte
-			err  error
+			v   any
+			err error
 		)
 		if opts.InputsFile == "-" {
-			data, _, err = cmdutil.ReadDocument(context.Background(), opts.IO, "-", arazzo.MaxDocumentBytes*8)
+			var data []byte
+			if data, _, err = cmdutil.ReadDocument(context.Background(), opts.IO, "-", arazzo.MaxDocumentBytes*8); err == nil {
+				v, err = arazzo.DecodeValue(opts.InputsFile, data)
+			}
 		} else {
-			data, err = os.ReadFile(opts.InputsFile)
+			// Decoded as it is read: a large inputs file is not held whole beside its value (issue 8).
+			v, err = arazzo.DecodeValueFile(opts.InputsFile)
+		}
+		var d arazzo.Diagnostic
+		if errors.As(err, &d) {
+			return nil, &cmdutil.CannotStartError{Err: fmt.Errorf("--inputs: %w", err)}
 		}
 		if err != nil {
 			return nil, &cmdutil.CannotStartError{Err: fmt.Errorf("--inputs %s: %w", opts.InputsFile, unwrapPathError(err))}
-		}
-		v, err := arazzo.DecodeValue(opts.InputsFile, data)
-		if err != nil {
-			return nil, &cmdutil.CannotStartError{Err: fmt.Errorf("--inputs: %w", err)}
 		}
 		m, ok := v.(map[string]any)
 		if !ok && v != nil {

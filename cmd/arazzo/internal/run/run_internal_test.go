@@ -137,3 +137,41 @@ func mustParse(t *testing.T, name string) *arazzo.Document {
 	require.NoError(t, err)
 	return doc
 }
+
+// TestReadInputsFile (issue 8): --inputs files are decoded as they are read; JSON and YAML
+// give the same inputs, and unreadable or invalid files the same errors as before.
+func TestReadInputsFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write := func(name, data string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(data), 0o600))
+		return p
+	}
+	for _, tc := range []struct {
+		name, file string
+		want       map[string]any
+		wantErr    string
+	}{
+		{"json", write("in.json", `{"n":1,"l":["a",{"b":true}]}`), map[string]any{"n": 1, "l": []any{"a", map[string]any{"b": true}}}, ""},
+		{"yaml", write("in.yaml", "n: 1\nl: [a, {b: true}]\n"), map[string]any{"n": 1, "l": []any{"a", map[string]any{"b": true}}}, ""},
+		{"empty", write("empty.json", ""), map[string]any{}, ""},
+		{"missing", filepath.Join(dir, "nope.json"), nil, "--inputs " + filepath.Join(dir, "nope.json") + ": no such file"},
+		{"directory", dir, nil, "--inputs " + dir + ": is a directory"},
+		{"invalid", write("bad.json", `{"a":`), nil, "--inputs: " + filepath.Join(dir, "bad.json") + ":"},
+		{"not an object", write("list.json", `[1]`), nil, "must hold an object of inputs, not []interface {}"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := readInputs(&Options{InputsFile: tc.file}, &arazzo.Document{})
+			if tc.wantErr != "" {
+				var cs *cmdutil.CannotStartError
+				require.ErrorAs(t, err, &cs)
+				assert.Contains(t, err.Error(), tc.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got)
+		})
+	}
+}

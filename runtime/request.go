@@ -657,7 +657,7 @@ func (x *run) buildBody(rb *arazzo.RequestBody, op *openapi.Operation, req *requ
 		if s, ok := payload.(string); ok && json.Valid([]byte(s)) {
 			body = []byte(s)
 		} else {
-			b, err := json.Marshal(payload)
+			b, err := encodeJSONBody(payload)
 			if err != nil {
 				return fmt.Errorf("cannot encode payload as JSON: %w", err)
 			}

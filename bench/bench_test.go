@@ -138,6 +138,60 @@ func BenchmarkStep(b *testing.B) {
 	}
 }
 
+// BenchmarkBulkInputs (issue 8) decodes an inputs file of 10,000 records as `arazzo run
+// --inputs` does, and runs the bundled workflow on the decoded inputs in-process against a
+// server that discards the two bulk bodies: the inputs tree, the JSON Schema check of it and
+// the encoding of the request bodies.
+func BenchmarkBulkInputs(b *testing.B) {
+	const records = 10000
+	path, size, err := writeInputs(b.TempDir(), records)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("decode", func(b *testing.B) {
+		b.SetBytes(size)
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := arazzo.DecodeValueFile(path); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("run", func(b *testing.B) {
+		mux := http.NewServeMux()
+		accept := func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.Copy(io.Discard, r.Body)
+			w.WriteHeader(http.StatusAccepted)
+		}
+		mux.HandleFunc("POST /v0/conversations/bulk", accept)
+		mux.HandleFunc("PATCH /v0/conversations/bulk", accept)
+		srv := httptest.NewServer(mux)
+		b.Cleanup(srv.Close)
+		doc, err := arazzo.ParseFile(filepath.Join("..", workflowDoc))
+		if err != nil {
+			b.Fatal(err)
+		}
+		v, err := arazzo.DecodeValueFile(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		in, _ := v.(map[string]any)
+		r, err := runtime.New(runtime.WithHTTPClient(srv.Client()))
+		if err != nil {
+			b.Fatal(err)
+		}
+		opts := runtime.RunOptions{Inputs: in, Servers: map[string]string{"conversationsApi": srv.URL}}
+		b.SetBytes(size)
+		b.ReportAllocs()
+		for b.Loop() {
+			res, err := r.Run(b.Context(), doc, opts)
+			if err != nil || !res.Success {
+				b.Fatal(err, res)
+			}
+		}
+	})
+}
+
 // BenchmarkParseBundled parses the bundled workflow from its bytes.
 func BenchmarkParseBundled(b *testing.B) {
 	path := filepath.Join("..", workflowDoc)

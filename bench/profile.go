@@ -65,11 +65,7 @@ func runInProcess(ctx context.Context, inputsPath, serverURL string) error {
 	if err != nil {
 		return err
 	}
-	data, err := os.ReadFile(inputsPath)
-	if err != nil {
-		return err
-	}
-	v, err := arazzo.DecodeValue(inputsPath, data)
+	v, err := arazzo.DecodeValueFile(inputsPath) // as readInputs does
 	if err != nil {
 		return err
 	}

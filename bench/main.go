@@ -161,6 +161,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stdout, sr.table(tools))
 		fmt.Fprintln(stdout)
 	}
+	fmt.Fprintln(stderr, "start-up alone: arazzo version…")
+	res.startup = measureStartup(ctx, cfg, launcher, arazzoBin)
 	res.loadAfter = loadAvg()
 	res.elapsed = time.Since(res.started)
 	res.tools = tools
@@ -260,4 +262,20 @@ func timedRun(ctx context.Context, cfg config, launcher string, srv *server, t *
 		*out = s
 	}
 	return nil
+}
+
+// measureStartup times `arazzo version` as the tools are timed: the process start-up that every
+// arazzo run pays before it reads its document. A failed run leaves the figures empty.
+func measureStartup(ctx context.Context, cfg config, launcher, arazzoBin string) stats {
+	var samples []sample
+	for range cfg.runs {
+		cctx, cancel := context.WithTimeout(ctx, cfg.childTimeout)
+		s, err := runOnce(launcher, exec.CommandContext(cctx, arazzoBin, "version"))
+		cancel()
+		if err != nil {
+			return stats{}
+		}
+		samples = append(samples, s)
+	}
+	return summarise(samples)
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -58,6 +59,8 @@ type results struct {
 	loadBefore, loadAfter string
 	sizes                 []*sizeResult
 	tools                 []*tool
+	// startup is `arazzo version` timed like the tools: process start-up alone.
+	startup stats
 }
 
 const (
@@ -192,7 +195,11 @@ func (r *results) markdown() string {
 		r.started.UTC().Format("2006-01-02 15:04 MST"), r.runs, r.elapsed.Round(time.Second))
 	b.WriteString("## Machine\n\n")
 	fmt.Fprintf(&b, "- CPU: %s, %d cores\n- OS: %s\n- Go: %s\n- Node: %s\n", r.machine.cpu, r.machine.cores, r.machine.kernel, r.machine.goVersion, r.machine.node)
-	fmt.Fprintf(&b, "- Load average (1, 5, 15 min) before: %s; after: %s. Other engineers were running builds and tests on this machine at the same time, so absolute times are noisy; runs of the three tools are interleaved so that this load falls on all of them alike, and the ratios are the figures to read.\n\n", r.loadBefore, r.loadAfter)
+	fmt.Fprintf(&b, "- Load average (1, 5, 15 min) before: %s; after: %s.", r.loadBefore, r.loadAfter)
+	if busy(r.loadBefore, r.machine.cores) || busy(r.loadAfter, r.machine.cores) {
+		b.WriteString(" Other work was running on the machine, so absolute times are noisy; runs of the three tools are interleaved so that this load falls on all of them alike, and the ratios are the figures to read.")
+	}
+	b.WriteString("\n\n")
 	b.WriteString("## What runs\n\n")
 	b.WriteString("Each tool runs as a whole process, timed from start to exit, against a loopback server in the harness (127.0.0.1) that implements both operations of the workflow: it checks that the HTTP Basic username is the API key, reads the whole body and answers 202. Peak RSS is the tool's `ru_maxrss` (KiB on Linux). Every tool is started through a small launcher (`bench/launch`) that times it and reads its rusage: Go starts children sharing the parent's address space until exec, and Linux then counts the parent's peak RSS in the child's, so children of the harness itself would all report the harness's peak.\n\n")
 	for _, t := range r.tools {
@@ -204,6 +211,20 @@ func (r *results) markdown() string {
 		b.WriteString(sr.table(r.tools))
 		b.WriteString("\n")
 	}
+	if r.startup.n > 0 {
+		fmt.Fprintf(&b, "### Start-up alone\n\n`arazzo version`, which reads no document and sends nothing, timed the same way: median %s (min %s, max %s), peak RSS %s. This is the floor of every `arazzo` row above.\n\n",
+			fmtDur(r.startup.median), fmtDur(r.startup.min), fmtDur(r.startup.max), fmtMiB(r.startup.rssPeak))
+	}
 	b.WriteString(r.targetsSection())
 	return b.String()
+}
+
+// busy reports whether a /proc/loadavg 1-minute figure shows work beyond half of the cores.
+func busy(load string, cores int) bool {
+	f := strings.Fields(load)
+	if len(f) == 0 {
+		return false
+	}
+	v, err := strconv.ParseFloat(f[0], 64)
+	return err == nil && v > float64(max(cores, 1))/2
 }

@@ -29,8 +29,11 @@ func fitted(schema *openapi3.SchemaRef, example any) any {
 	}
 	v := jsonTree(example) // a copy: the description's example is shared
 	g := &generator{}
-	for range maxFitPasses {
+	for pass := range maxFitPasses {
 		err := schema.Value.VisitJSON(v, openapi3.MultiErrors(), openapi3.VisitAsResponse())
+		if err == nil && pass == 0 {
+			return example // as written: the copy's numbers are float64, which rounds big integers
+		}
 		if err == nil {
 			return v
 		}

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"encoding/json"
+	"io"
 	"math"
 	"slices"
 	"strconv"
@@ -37,6 +38,48 @@ const maxBodyDepth = 1000
 type bodyEncoder struct {
 	keys    []string
 	scratch [64]byte
+	// w, when set, receives the encoding in chunks of about streamChunk bytes as append
+	// produces it (see jsonBodyStream); err is the first error writing to it, which ends the
+	// encoding.
+	w   io.Writer
+	err error
+}
+
+// streamChunk is how much of a streamed body is encoded before it is written.
+const streamChunk = 32 << 10
+
+// flush writes b to e.w once it holds a chunk, and returns the buffer to go on with.
+func (e *bodyEncoder) flush(b []byte) []byte {
+	if e.w == nil || len(b) < streamChunk || e.err != nil {
+		return b
+	}
+	_, e.err = e.w.Write(b)
+	return b[:0]
+}
+
+// jsonBodyStream is encodeJSONBody for a body sent as it is encoded, so that a large payload's
+// encoding is never held whole in memory: n is the length of the encoding (the request's
+// Content-Length) and open starts a reader of it, encoding in a goroutine as the reader is read;
+// each call starts a new one (a retried or redirected request). ok is false for the values
+// encodeJSONBody leaves to json.Marshal. Closing the reader early ends the goroutine.
+func jsonBodyStream(v any) (n int, open func() io.ReadCloser, ok bool) {
+	var sizer bodyEncoder
+	if n, ok = sizer.size(v, 0); !ok {
+		return 0, nil, false
+	}
+	open = func() io.ReadCloser {
+		pr, pw := io.Pipe()
+		go func() {
+			e := bodyEncoder{w: pw}
+			b := e.append(make([]byte, 0, streamChunk+streamChunk/2), v)
+			if e.err == nil && len(b) > 0 {
+				_, e.err = pw.Write(b)
+			}
+			pw.CloseWithError(e.err) // nil: the reader sees EOF
+		}()
+		return pr
+	}
+	return n, open, true
 }
 
 // size returns the length of v's encoding, or false when encodeJSONBody leaves v to
@@ -139,14 +182,14 @@ func (e *bodyEncoder) append(b []byte, v any) []byte {
 		}
 		slices.Sort(e.keys[start:])
 		b = append(b, '{')
-		for i := start; i < len(e.keys); i++ {
+		for i := start; i < len(e.keys) && e.err == nil; i++ {
 			if i > start {
 				b = append(b, ',')
 			}
 			k := e.keys[i]
 			b = appendString(b, k)
 			b = append(b, ':')
-			b = e.append(b, t[k])
+			b = e.flush(e.append(b, t[k]))
 		}
 		clear(e.keys[start:])
 		e.keys = e.keys[:start]
@@ -157,10 +200,13 @@ func (e *bodyEncoder) append(b []byte, v any) []byte {
 		}
 		b = append(b, '[')
 		for i, x := range t {
+			if e.err != nil {
+				break
+			}
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = e.append(b, x)
+			b = e.flush(e.append(b, x))
 		}
 		return append(b, ']')
 	}

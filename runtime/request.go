@@ -50,8 +50,12 @@ type request struct {
 	path    map[string]string
 	query   map[string]string
 	bodyVal any
-	secrets []string
-	client  *http.Client // the source's own client (RunOptions.Clients), nil for the Runner's
+	// stream, when set, opens a reader of a JSON body encoded as it is sent (body is then nil),
+	// streamLen long; see jsonBodyStream.
+	stream    func() io.ReadCloser
+	streamLen int64
+	secrets   []string
+	client    *http.Client // the source's own client (RunOptions.Clients), nil for the Runner's
 	// shape asks the workflow-aware mock for an answer (mock.HeaderShape); it is sent but
 	// never recorded in the exchange.
 	shape string
@@ -656,13 +660,17 @@ func (x *run) buildBody(rb *arazzo.RequestBody, op *openapi.Operation, req *requ
 	case isJSON:
 		if s, ok := payload.(string); ok && json.Valid([]byte(s)) {
 			body = []byte(s)
-		} else {
-			b, err := encodeJSONBody(payload)
-			if err != nil {
-				return fmt.Errorf("cannot encode payload as JSON: %w", err)
-			}
-			body = b
+			break
 		}
+		if n, open, ok := jsonBodyStream(payload); ok && n >= minStreamedBody && x.streamsBodies() {
+			req.stream, req.streamLen = open, int64(n)
+			break
+		}
+		b, err := encodeJSONBody(payload)
+		if err != nil {
+			return fmt.Errorf("cannot encode payload as JSON: %w", err)
+		}
+		body = b
 	case mt == "application/x-www-form-urlencoded":
 		m, ok := payload.(map[string]any)
 		if !ok {
@@ -699,6 +707,18 @@ func (x *run) buildBody(rb *arazzo.RequestBody, op *openapi.Operation, req *requ
 		req.header.Set("Content-Type", ct)
 	}
 	return nil
+}
+
+// minStreamedBody is the size from which a JSON body is encoded as it is sent rather than built
+// whole first: a body of 10,000 records (3 MB) built whole, beside the inputs it is made of, set
+// the run's peak memory (issue 8).
+const minStreamedBody = 256 << 10
+
+// streamsBodies reports whether request bodies may be sent without keeping their bytes: no dry
+// run shows them and no report asked for them.
+func (x *run) streamsBodies() bool {
+	o := x.p.opts
+	return !o.DryRun && (!o.KeepExchanges || o.OmitRequestBodies)
 }
 
 // chooseContentType applies AMB-13 when the step gives no contentType: the operation's only
@@ -745,6 +765,11 @@ func (x *run) send(ctx context.Context, req *request, timeout time.Duration) (*E
 	hreq, err := http.NewRequestWithContext(rctx, req.method, ex.URL, body)
 	if err != nil {
 		return fail(err)
+	}
+	if req.stream != nil {
+		// The transport closes the body, even on errors, which ends its encoding.
+		hreq.Body, hreq.ContentLength = req.stream(), req.streamLen
+		hreq.GetBody = func() (io.ReadCloser, error) { return req.stream(), nil }
 	}
 	hreq.Header = req.header.Clone()
 	if req.shape != "" {

@@ -184,6 +184,9 @@ type RunOptions struct {
 	// KeepExchanges keeps every request and response (bodies included) in the StepResults, for
 	// reports such as HAR.
 	KeepExchanges bool
+	// OmitRequestBodies leaves request bodies out of the kept exchanges, for reports that do not
+	// show them: large JSON bodies are then encoded as they are sent, never held whole.
+	OmitRequestBodies bool
 	// Observer, when set, is told of each step as it finishes (for live progress).
 	Observer func(workflowID string, step *StepResult)
 	// DryRun builds every request of the first pass (each step once, in order, no actions

@@ -224,6 +224,8 @@ func runRun(ctx context.Context, opts *Options) error {
 	ro.DryRun = opts.DryRun
 	ro.Strict = opts.Strict
 	ro.KeepExchanges = true
+	// Only -v, --har and --dry-run show request bodies; without them a large body is streamed.
+	ro.OmitRequestBodies = !opts.Verbose && har == nil && !opts.DryRun
 	ro.Observer = func(workflowID string, s *runtime.StepResult) {
 		red.AddExchanges(s)
 		switch {

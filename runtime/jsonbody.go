@@ -17,16 +17,31 @@ import (
 // are made of (and NaN, infinities, invalid json.Numbers, nesting deeper than maxBodyDepth)
 // go to json.Marshal itself, which also reports their errors.
 func encodeJSONBody(v any) ([]byte, error) {
-	var e bodyEncoder
-	n, ok := e.size(v, 0)
+	jb, ok := newJSONBody(v)
 	if !ok {
 		return json.Marshal(v)
 	}
-	b := e.append(make([]byte, 0, n), v)
-	if len(b) != n {
-		return json.Marshal(v) // not reached: size and append agree
-	}
-	return b, nil
+	return jb.bytes(), nil
+}
+
+// jsonBody is a value whose JSON encoding encodeJSONBody writes itself, and the encoding's
+// length.
+type jsonBody struct {
+	v any
+	n int
+}
+
+// newJSONBody measures v's encoding; ok is false for the values left to json.Marshal.
+func newJSONBody(v any) (jb jsonBody, ok bool) {
+	var e bodyEncoder
+	n, ok := e.size(v, 0)
+	return jsonBody{v: v, n: n}, ok
+}
+
+// bytes returns the whole encoding.
+func (jb jsonBody) bytes() []byte {
+	var e bodyEncoder
+	return e.append(make([]byte, 0, jb.n), jb.v)
 }
 
 // maxBodyDepth is how deeply encodeJSONBody follows maps and slices before leaving a payload to
@@ -39,7 +54,7 @@ type bodyEncoder struct {
 	keys    []string
 	scratch [64]byte
 	// w, when set, receives the encoding in chunks of about streamChunk bytes as append
-	// produces it (see jsonBodyStream); err is the first error writing to it, which ends the
+	// produces it (see jsonBody.open); err is the first error writing to it, which ends the
 	// encoding.
 	w   io.Writer
 	err error
@@ -57,29 +72,21 @@ func (e *bodyEncoder) flush(b []byte) []byte {
 	return b[:0]
 }
 
-// jsonBodyStream is encodeJSONBody for a body sent as it is encoded, so that a large payload's
-// encoding is never held whole in memory: n is the length of the encoding (the request's
-// Content-Length) and open starts a reader of it, encoding in a goroutine as the reader is read;
-// each call starts a new one (a retried or redirected request). ok is false for the values
-// encodeJSONBody leaves to json.Marshal. Closing the reader early ends the goroutine.
-func jsonBodyStream(v any) (n int, open func() io.ReadCloser, ok bool) {
-	var sizer bodyEncoder
-	if n, ok = sizer.size(v, 0); !ok {
-		return 0, nil, false
-	}
-	open = func() io.ReadCloser {
-		pr, pw := io.Pipe()
-		go func() {
-			e := bodyEncoder{w: pw}
-			b := e.append(make([]byte, 0, streamChunk+streamChunk/2), v)
-			if e.err == nil && len(b) > 0 {
-				_, e.err = pw.Write(b)
-			}
-			pw.CloseWithError(e.err) // nil: the reader sees EOF
-		}()
-		return pr
-	}
-	return n, open, true
+// open starts a reader of the encoding for a body sent as it is encoded, so that a large
+// payload's encoding is never held whole in memory: a goroutine encodes as the reader is read.
+// Each call starts a new one (a retried or redirected request); closing the reader early ends
+// it.
+func (jb jsonBody) open() io.ReadCloser {
+	pr, pw := io.Pipe()
+	go func() {
+		e := bodyEncoder{w: pw}
+		b := e.append(make([]byte, 0, streamChunk+streamChunk/2), jb.v)
+		if e.err == nil && len(b) > 0 {
+			_, e.err = pw.Write(b)
+		}
+		pw.CloseWithError(e.err) // nil: the reader sees EOF
+	}()
+	return pr
 }
 
 // size returns the length of v's encoding, or false when encodeJSONBody leaves v to

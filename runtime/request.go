@@ -51,7 +51,7 @@ type request struct {
 	query   map[string]string
 	bodyVal any
 	// stream, when set, opens a reader of a JSON body encoded as it is sent (body is then nil),
-	// streamLen long; see jsonBodyStream.
+	// streamLen long; see jsonBody.open.
 	stream    func() io.ReadCloser
 	streamLen int64
 	secrets   []string
@@ -662,15 +662,19 @@ func (x *run) buildBody(rb *arazzo.RequestBody, op *openapi.Operation, req *requ
 			body = []byte(s)
 			break
 		}
-		if n, open, ok := jsonBodyStream(payload); ok && n >= minStreamedBody && x.streamsBodies() {
-			req.stream, req.streamLen = open, int64(n)
-			break
+		jb, ok := newJSONBody(payload)
+		switch {
+		case !ok:
+			b, err := json.Marshal(payload)
+			if err != nil {
+				return fmt.Errorf("cannot encode payload as JSON: %w", err)
+			}
+			body = b
+		case jb.n >= minStreamedBody && x.streamsBodies():
+			req.stream, req.streamLen = jb.open, int64(jb.n)
+		default:
+			body = jb.bytes()
 		}
-		b, err := encodeJSONBody(payload)
-		if err != nil {
-			return fmt.Errorf("cannot encode payload as JSON: %w", err)
-		}
-		body = b
 	case mt == "application/x-www-form-urlencoded":
 		m, ok := payload.(map[string]any)
 		if !ok {

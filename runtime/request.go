@@ -202,13 +202,9 @@ func (x *run) attemptWorkflow(ctx context.Context, st *wfState, step *arazzo.Ste
 func (x *run) workflowInputs(st *wfState, params []*arazzo.Parameter, c *expr.Context) (map[string]any, error) {
 	in := map[string]any{}
 	for _, prm := range params {
-		p, err := x.resolveParam(prm)
+		p, v, err := x.paramValue(prm, c)
 		if err != nil {
 			return nil, err
-		}
-		v, err := x.evalValue(p.Value, c)
-		if err != nil {
-			return nil, fmt.Errorf("parameter %q: %w", p.Name, err)
 		}
 		in[p.Name] = v
 	}
@@ -247,6 +243,19 @@ func (x *run) checkCalledInputs(wf *arazzo.Workflow, in map[string]any) error {
 		return &InputError{WorkflowID: wf.WorkflowID, Problems: problems}
 	}
 	return nil
+}
+
+// paramValue resolves a parameter (a reusable one from the components) and evaluates its value.
+func (x *run) paramValue(prm *arazzo.Parameter, c *expr.Context) (*arazzo.Parameter, any, error) {
+	p, err := x.resolveParam(prm)
+	if err != nil {
+		return nil, nil, err
+	}
+	v, err := x.evalValue(p.Value, c)
+	if err != nil {
+		return nil, nil, fmt.Errorf("parameter %q: %w", p.Name, err)
+	}
+	return p, v, nil
 }
 
 // resolveParam follows a Reusable Object to its component parameter, applying its value override.
@@ -359,13 +368,9 @@ func (x *run) buildRequest(st *wfState, step *arazzo.Step, b *boundStep, c *expr
 		return nil
 	}
 	for _, prm := range x.effectiveParams(st, step) {
-		p, err := x.resolveParam(prm)
+		p, v, err := x.paramValue(prm, c)
 		if err != nil {
 			return nil, err
-		}
-		v, err := x.evalValue(p.Value, c)
-		if err != nil {
-			return nil, fmt.Errorf("parameter %q: %w", p.Name, err)
 		}
 		in := p.In
 		spec := findParam(op, p.Name, in)

@@ -208,9 +208,9 @@ func BenchmarkParseBundled(b *testing.B) {
 	}
 }
 
-// BenchmarkParseCorpus parses, by path, every Arazzo document of the shared corpus
-// (../shared/corpus, 375 documents); it is skipped where the corpus is absent.
-func BenchmarkParseCorpus(b *testing.B) {
+// corpusDocs lists the Arazzo documents of ../shared/corpus and their total size, skipping the
+// benchmark when the corpus is absent.
+func corpusDocs(b *testing.B) ([]string, int64) {
 	root := filepath.Join("..", "..", "shared", "corpus")
 	var paths []string
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
@@ -232,6 +232,13 @@ func BenchmarkParseCorpus(b *testing.B) {
 			total += fi.Size()
 		}
 	}
+	return paths, total
+}
+
+// BenchmarkParseCorpus parses, by path, every Arazzo document of the shared corpus
+// (../shared/corpus, 375 documents); it is skipped where the corpus is absent.
+func BenchmarkParseCorpus(b *testing.B) {
+	paths, total := corpusDocs(b)
 	b.SetBytes(total)
 	b.ReportAllocs()
 	for b.Loop() {
@@ -241,4 +248,42 @@ func BenchmarkParseCorpus(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(len(paths)), "docs/op")
+}
+
+// BenchmarkValidateCorpus validates every corpus document as `arazzo validate` does: the
+// official JSON Schema and the document rules, then the checks against its OpenAPI sources
+// (loaded once, as one validate run over a folder loads each source once).
+func BenchmarkValidateCorpus(b *testing.B) {
+	paths, total := corpusDocs(b)
+	docs := make([][]byte, len(paths))
+	for i, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		docs[i] = data
+	}
+	loader, err := openapi.NewLoader()
+	if err != nil {
+		b.Fatal(err)
+	}
+	r, err := runtime.New(runtime.WithLoader(loader))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(total)
+	b.ReportAllocs()
+	findings := 0
+	for b.Loop() {
+		findings = 0
+		for i, p := range paths {
+			doc, diags := arazzo.ValidateBytes(p, docs[i])
+			findings += len(diags)
+			if doc != nil {
+				findings += len(r.Check(b.Context(), doc, runtime.CheckOptions{}))
+			}
+		}
+	}
+	b.ReportMetric(float64(len(paths)), "docs/op")
+	b.ReportMetric(float64(findings), "findings/op")
 }

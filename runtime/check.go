@@ -175,7 +175,7 @@ func (p *plan) checkWorkflow(wf *arazzo.Workflow) arazzo.Diagnostics {
 func (p *plan) sourcesLoadedFor(s *arazzo.Step) bool {
 	var name string
 	if s.OperationPath != "" {
-		n, _, ok := splitOperationPath(s.OperationPath, p)
+		n, _, _, ok := splitOperationPath(s.OperationPath, p)
 		if !ok {
 			return true
 		}

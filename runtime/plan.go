@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/arazzo-runner/arazzo/arazzo"
@@ -625,10 +626,21 @@ func (p *plan) bindOperation(s *arazzo.Step) (*boundStep, *arazzo.Diagnostic) {
 		src *source
 	)
 	if s.OperationPath != "" {
-		name, ptr, ok := splitOperationPath(s.OperationPath, p)
+		name, ptr, nearMiss, ok := splitOperationPath(s.OperationPath, p)
 		if !ok {
 			d := p.diag(s.Pos, RuleUnknownOperation, "step %q: operationPath %q must look like {$sourceDescriptions.NAME.url}#/paths/~1path/method", s.StepID, s.OperationPath)
 			return nil, &d
+		}
+		if nearMiss {
+			msg := fmt.Sprintf("step %q: operationPath %q names the source without the url expression; write {$sourceDescriptions.%s.url}#%s", s.StepID, s.OperationPath, name, ptr)
+			if p.opts.Strict {
+				d := p.diag(s.Pos, RuleUnbracedExpression, "%s (strict mode refuses it)", msg)
+				return nil, &d
+			}
+			msg += " [" + RuleUnbracedExpression + "]"
+			if !slices.Contains(p.warnings, msg) {
+				p.warnings = append(p.warnings, msg)
+			}
 		}
 		src = p.sources[name]
 		if src == nil {
@@ -688,28 +700,33 @@ func (p *plan) bindOperation(s *arazzo.Step) (*boundStep, *arazzo.Diagnostic) {
 	return &boundStep{op: op, src: src, baseURL: base}, nil
 }
 
-// splitOperationPath reads `{$sourceDescriptions.NAME.url}#/paths/...` and tolerates the
-// near-miss `NAME#/paths/...` (WILD-03).
-func splitOperationPath(s string, p *plan) (name, ptr string, ok bool) {
+// splitOperationPath reads `{$sourceDescriptions.NAME.url}#/paths/...` (or the source's url
+// written out) and tolerates the near-misses `NAME#/paths/...` and `$sourceDescriptions.NAME#...`
+// without braces (WILD-03), for which nearMiss is true.
+func splitOperationPath(s string, p *plan) (name, ptr string, nearMiss, ok bool) {
 	ref, ptr, found := strings.Cut(s, "#")
 	if !found {
-		return "", "", false
+		return "", "", false, false
 	}
 	ref = strings.TrimSpace(ref)
 	if inner, ok := strings.CutPrefix(ref, "{$sourceDescriptions."); ok {
 		inner = strings.TrimSuffix(inner, "}")
 		name, _, _ = strings.Cut(inner, ".")
-		return name, ptr, true
-	}
-	if p.doc.SourceDescription(ref) != nil {
-		return ref, ptr, true
+		return name, ptr, false, true
 	}
 	for _, sd := range p.doc.SourceDescriptions {
 		if sd.URL == ref {
-			return sd.Name, ptr, true
+			return sd.Name, ptr, false, true
 		}
 	}
-	return "", "", false
+	bare := ref
+	if rest, ok := strings.CutPrefix(ref, "$sourceDescriptions."); ok {
+		bare, _, _ = strings.Cut(rest, ".")
+	}
+	if p.doc.SourceDescription(bare) != nil {
+		return bare, ptr, true, true
+	}
+	return "", "", false, false
 }
 
 // baseURL picks where an operation's requests go: --server (or the mock) for its source, else

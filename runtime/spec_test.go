@@ -446,6 +446,29 @@ workflows: [ { workflowId: w, steps: [ { stepId: s, operationId: OPID } ] } ]
 		assert.True(t, r.wf(t, "w").Success, r.wf(t, "w").Error)
 		assert.Equal(t, []string{"GET /items/x7"}, r.srv.paths())
 	})
+	t.Run("WILD-03", func(t *testing.T) {
+		t.Parallel()
+		// operationPath naming the source instead of its url expression, with or without the
+		// $sourceDescriptions prefix: run with a warning saying what to write; --strict refuses.
+		for _, form := range []string{"api#/paths/~1items~1{id}/get", "$sourceDescriptions.api#/paths/~1items~1{id}/get"} {
+			body := `workflows:
+  - workflowId: w
+    steps:
+      - stepId: s
+        operationPath: '` + form + `'
+        parameters: [ { name: id, in: path, value: x7 } ]
+`
+			r := runSpec(t, "1.0.1", body, map[string][]reply{"GET /items/x7": {js(200, `{}`)}})
+			assert.True(t, r.wf(t, "w").Success, r.wf(t, "w").Error)
+			assert.Equal(t, []string{"GET /items/x7"}, r.srv.paths())
+			assert.Contains(t, strings.Join(r.res.Warnings, "\n"), `step "s": operationPath "`+form+`" names the source without the url expression; write {$sourceDescriptions.api.url}#/paths/~1items~1{id}/get [bare-embedded-expression]`)
+
+			strict := runSpec(t, "1.0.1", body, nil, func(o *runtime.RunOptions) { o.Strict = true })
+			require.Error(t, strict.err, form)
+			assert.Contains(t, strict.err.Error(), "strict mode refuses it")
+			assert.Empty(t, strict.srv.paths())
+		}
+	})
 	t.Run("STEP-07", func(t *testing.T) {
 		t.Parallel()
 		body := `workflows:

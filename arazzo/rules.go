@@ -18,6 +18,7 @@ const (
 	RuleCriterionContext  = "criterion-without-context"
 	RuleBareExpression    = "bare-embedded-expression"
 	RuleJSONPathCondition = "jsonpath-js-condition"
+	RuleStepsShorthand    = "steps-output-shorthand"
 	RuleGotoLoop          = "goto-loop"
 	RuleUnreachableStep   = "unreachable-step"
 	RuleUnusedInput       = "unused-input"
@@ -55,12 +56,13 @@ func Rules() []RuleInfo {
 		{RuleUnknownSource, SeverityError, "a `$sourceDescriptions.NAME` reference names no source description", "fix the name or add the source description"},
 		{RuleUnknownComponent, SeverityError, "a `$components.*` reference or a Reusable Object names no component of that kind", "fix the key or add the component"},
 		{RuleDependsOnCycle, SeverityError, "workflows depend on each other in a cycle", "remove one dependency of the cycle"},
-		{RuleExpressionSyntax, SeverityError, "a runtime expression, template or condition does not parse", "fix it as the message says; `$steps.X.name` needs `.outputs.`"},
+		{RuleExpressionSyntax, SeverityError, "a runtime expression, template or condition does not parse", "fix it as the message says"},
 		{RuleUndeclaredInput, SeverityError, "`$inputs.X` or `$workflows.W.inputs.X` names an input the workflow's inputs schema does not declare", "declare X under the workflow's `inputs.properties`, or fix the name"},
 		{RuleUnknownOutput, SeverityError, "`$steps.S.outputs.Y` or `$workflows.W.outputs.Y` names an output the step or workflow does not declare", "declare the output or fix its name"},
 		{RuleStepOrder, SeverityError, "an expression reads the outputs of a step that has not run yet (a later step, or the step itself in its request); a warning in 1.0 documents (STEP-18)", "move the step after the one it reads, or add `dependsOn`"},
 		{RuleCriterionContext, SeverityError, "a regex, jsonpath or xpath criterion has no `context` (CRIT-02)", "add `context`, e.g. `$response.body`"},
 		{RuleBareExpression, SeverityWarning, "a string holds a runtime expression without braces, such as \"Bearer $inputs.token\", which is sent literally (WILD-06)", "wrap the expression in braces: \"Bearer {$inputs.token}\""},
+		{RuleStepsShorthand, SeverityWarning, "`$steps.S.NAME` leaves out `.outputs.` for an output step S declares (WILD-02); it is read as `$steps.S.outputs.NAME`", "write `$steps.S.outputs.NAME`"},
 		{RuleJSONPathCondition, SeverityWarning, "a jsonpath criterion is a JavaScript-like comparison such as `$.items.length > 0`, which is not JSONPath (WILD-06)", "write a simple condition (`$response.body#/items/0 != null`) or a JSONPath that selects nodes (`$.items[0]`)"},
 		{RuleGotoLoop, SeverityWarning, "a `goto` jumps back to the same or an earlier step with nothing to bound the loop", "give the action criteria that stop matching, or use `type: retry` with `retryLimit`"},
 		{RuleUnreachableStep, SeverityWarning, "no path of sequence, `goto` or `retry` reaches the step", "remove the step or add a path to it"},

@@ -540,6 +540,11 @@ func (w *wfCheck) criterion(c *Criterion, at site, i int) {
 	case "", "simple":
 		cond, err := expr.CompileCondition(c.Condition)
 		if err != nil {
+			if exp, ok := w.shorthand(c.Condition, pos, "condition"); ok {
+				cond, err = expr.CompileCondition(exp)
+			}
+		}
+		if err != nil {
 			w.v.errorf(pos, RuleExpressionSyntax, "condition %q: %v", c.Condition, syntaxHint(c.Condition, err))
 			return
 		}
@@ -621,6 +626,11 @@ func (w *wfCheck) value(val any, pos Pos, at site, i int, what string) {
 func (w *wfCheck) template(s string, pos Pos, at site, i int, what string) {
 	t, err := expr.ParseTemplate(s)
 	if err != nil {
+		if exp, ok := w.shorthand(s, pos, what); ok {
+			t, err = expr.ParseTemplate(exp)
+		}
+	}
+	if err != nil {
 		w.v.errorf(pos, RuleExpressionSyntax, "%s: %q: %v", what, clipText(s), syntaxHint(s, err))
 		return
 	}
@@ -675,6 +685,37 @@ func clipText(s string) string {
 }
 
 var stepsNoOutputsRe = regexp.MustCompile(`\$steps\.([A-Za-z0-9_\-]+)\.([A-Za-z0-9_\-.]+)`)
+
+// shorthand warns about `$steps.S.NAME` written for `$steps.S.outputs.NAME` where step S of
+// this workflow declares output NAME (WILD-02), which runs read that way, and returns s with
+// the shorthands expanded; ok is false when s holds none.
+func (w *wfCheck) shorthand(s string, pos Pos, what string) (string, bool) {
+	exp, found := expr.ExpandStepsShorthand(s, func(id, name string) bool {
+		if w.wf == nil {
+			return false
+		}
+		st := w.wf.Step(id)
+		if st == nil {
+			return false
+		}
+		for _, o := range st.Outputs {
+			if o.Name == name {
+				return true
+			}
+		}
+		return false
+	})
+	if found == nil {
+		return s, false
+	}
+	full := make([]string, len(found))
+	for i, f := range found {
+		id, name, _ := strings.Cut(strings.TrimPrefix(f, "$steps."), ".")
+		full[i] = "$steps." + id + ".outputs." + name
+	}
+	w.v.warnf(pos, RuleStepsShorthand, "%s: %q leaves out .outputs. in %s, which runs read as %s: write that", what, clipText(s), strings.Join(found, ", "), strings.Join(full, ", "))
+	return exp, true
+}
 
 // syntaxHint adds what to write for the near-misses seen in the wild (WILD-02).
 func syntaxHint(s string, err error) string {

@@ -110,7 +110,7 @@ func TestRulesCatalogue(t *testing.T) {
 		arazzo.RuleDuplicateID, arazzo.RuleUnknownStep, arazzo.RuleUnknownWorkflow, arazzo.RuleUnknownSource,
 		arazzo.RuleUnknownComponent, arazzo.RuleDependsOnCycle, arazzo.RuleExpressionSyntax, arazzo.RuleUndeclaredInput,
 		arazzo.RuleUnknownOutput, arazzo.RuleStepOrder, arazzo.RuleCriterionContext, arazzo.RuleBareExpression,
-		arazzo.RuleJSONPathCondition, arazzo.RuleGotoLoop, arazzo.RuleUnreachableStep, arazzo.RuleUnusedInput,
+		arazzo.RuleJSONPathCondition, arazzo.RuleGotoLoop, arazzo.RuleUnreachableStep, arazzo.RuleUnusedInput, arazzo.RuleStepsShorthand,
 	} {
 		assert.True(t, seen[id], "rule %s is not in Rules()", id)
 	}
@@ -144,4 +144,38 @@ workflows:
 	}
 	// Output:
 	// doc.yaml:9:22: warning: parameter Authorization: "$inputs.token" is inside text without braces and is sent literally: write {$inputs.token} [bare-embedded-expression]
+}
+
+// `$steps.S.NAME` for an output step S declares is a near-miss (WILD-02): a warning saying what
+// to write, in values and conditions; for an output S does not declare it stays a syntax error.
+func TestValidateStepsShorthand(t *testing.T) {
+	t.Parallel()
+	doc := `arazzo: 1.0.1
+info: {title: t, version: 1.0.0}
+sourceDescriptions: [{name: api, url: ./api.yaml}]
+workflows:
+  - workflowId: w
+    outputs:
+      id: $steps.find.petId
+      bad: $steps.find.missing
+    steps:
+      - stepId: find
+        operationId: findPets
+        outputs: {petId: $response.body#/0/id}
+      - stepId: adopt
+        operationId: adoptPet
+        parameters: [{name: petId, in: path, value: "{$steps.find.petId}"}]
+        successCriteria: [{condition: $steps.find.petId != null}]
+`
+	_, diags := arazzo.ValidateBytes("doc.yaml", []byte(doc))
+	var got []string
+	for _, d := range diags {
+		got = append(got, d.Error())
+	}
+	assert.ElementsMatch(t, []string{
+		`doc.yaml:7:11: warning: workflow output id: "$steps.find.petId" leaves out .outputs. in $steps.find.petId, which runs read as $steps.find.outputs.petId: write that [steps-output-shorthand]`,
+		`doc.yaml:8:12: error: workflow output bad: "$steps.find.missing": offset 12: expected "outputs.<name>" after $steps.find.: write $steps.find.outputs.missing [expression-syntax]`,
+		`doc.yaml:15:22: warning: parameter petId: "{$steps.find.petId}" leaves out .outputs. in $steps.find.petId, which runs read as $steps.find.outputs.petId: write that [steps-output-shorthand]`,
+		`doc.yaml:16:39: warning: condition: "$steps.find.petId != null" leaves out .outputs. in $steps.find.petId, which runs read as $steps.find.outputs.petId: write that [steps-output-shorthand]`,
+	}, got)
 }

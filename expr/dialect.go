@@ -1,6 +1,9 @@
 package expr
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // ParseTemplateLenient parses s as ParseTemplate does and, in the text that is left literal,
 // also reads runtime expressions written without braces (`Bearer $inputs.token`, WILD-06) as if
@@ -91,4 +94,31 @@ func unbracedCandidate(s string) string {
 		}
 	}
 	return strings.TrimRight(c, ".")
+}
+
+// stepsShorthandRe finds `$steps.ID.NAME…`: a step output written without `.outputs.` when NAME
+// is not "outputs" (WILD-02).
+var stepsShorthandRe = regexp.MustCompile(`\$steps\.([A-Za-z0-9_\-]+)\.([A-Za-z0-9_\-]+)`)
+
+// ExpandStepsShorthand rewrites each `$steps.ID.NAME` of s that declared(ID, NAME) accepts as
+// `$steps.ID.outputs.NAME` (WILD-02: documents in the wild leave out `.outputs.` for a step's
+// declared output). It returns the rewritten text and the shorthands it expanded, or s and nil.
+// Text that names another part of a step (`$steps.ID.outputs.NAME`) is left alone.
+func ExpandStepsShorthand(s string, declared func(step, name string) bool) (string, []string) {
+	if !strings.Contains(s, "$steps.") {
+		return s, nil
+	}
+	var found []string
+	out := stepsShorthandRe.ReplaceAllStringFunc(s, func(m string) string {
+		sub := stepsShorthandRe.FindStringSubmatch(m)
+		if sub[2] == "outputs" || declared == nil || !declared(sub[1], sub[2]) {
+			return m
+		}
+		found = append(found, m)
+		return "$steps." + sub[1] + ".outputs." + sub[2]
+	})
+	if len(found) == 0 {
+		return s, nil
+	}
+	return out, found
 }

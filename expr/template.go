@@ -217,6 +217,11 @@ type EvalOptions struct {
 	// Unbraced, when set, is called with each string in which Lenient found an expression
 	// without braces, so the caller can warn.
 	Unbraced func(text string)
+	// StepOutput, when set with Lenient, lets `$steps.ID.NAME` stand for
+	// `$steps.ID.outputs.NAME` where it reports that step ID declares output NAME (WILD-02);
+	// Shorthand, when set, is then called with the string and the shorthands read.
+	StepOutput func(step, name string) bool
+	Shorthand  func(text string, found []string)
 	// Shared returns the values of bare expressions as the Context holds them instead of
 	// copies; the caller must then not modify the result (copy it with CopyValue first).
 	// Large inputs passed through to a request body are then not copied.
@@ -240,10 +245,19 @@ func evalValue(v any, c *Context, o *EvalOptions) (any, error) {
 	switch x := v.(type) {
 	case string:
 		parse := ParseTemplate
+		src := x
 		if o.Lenient {
 			parse = ParseTemplateLenient
+			if o.StepOutput != nil {
+				if exp, found := ExpandStepsShorthand(x, o.StepOutput); found != nil {
+					if o.Shorthand != nil {
+						o.Shorthand(x, found)
+					}
+					src = exp
+				}
+			}
 		}
-		t, err := parse(x)
+		t, err := parse(src)
 		if err != nil {
 			return nil, err
 		}

@@ -456,7 +456,14 @@ func (x *run) evalValue(v any, c *expr.Context) (any, error) {
 	case *arazzo.Selector:
 		return evalSelector(t, c)
 	case string:
-		tpl, err := expr.ParseTemplateLenient(t)
+		src := t
+		if exp, found := expr.ExpandStepsShorthand(t, x.p.stepDeclares); found != nil {
+			if err := x.shorthand(t, found); err != nil {
+				return nil, err
+			}
+			src = exp
+		}
+		tpl, err := expr.ParseTemplateLenient(src)
 		if err != nil {
 			return nil, err
 		}
@@ -531,6 +538,10 @@ func (x *run) evalStructure(v any, c *expr.Context) (any, error) {
 		if e := x.unbraced(text); e != nil && strictErr == nil {
 			strictErr = e
 		}
+	}, StepOutput: x.p.stepDeclares, Shorthand: func(text string, found []string) {
+		if e := x.shorthand(text, found); e != nil && strictErr == nil {
+			strictErr = e
+		}
 	}})
 	if strictErr != nil {
 		return nil, strictErr
@@ -550,4 +561,30 @@ func (x *run) unbraced(text string) error {
 	}
 	x.note(fmt.Sprintf("%q holds a runtime expression without braces; it was evaluated as if braced: write {$…} [%s]", text, RuleUnbracedExpression))
 	return nil
+}
+
+// shorthand handles text that writes a step's declared output without `.outputs.` (WILD-02):
+// under RunOptions.Strict it is an error; otherwise it was read as `$steps.S.outputs.NAME` and
+// the run warns once per text.
+func (x *run) shorthand(text string, found []string) error {
+	msg, err := shorthandNote(text, found, x.p.opts.Strict)
+	if err != nil {
+		return fmt.Errorf("%w [%s]", err, arazzo.RuleStepsShorthand)
+	}
+	x.note(msg)
+	return nil
+}
+
+// shorthandNote is the warning for text holding the shorthands found, or under strict the error
+// (without the rule id, which the caller adds).
+func shorthandNote(text string, found []string, strict bool) (string, error) {
+	full := make([]string, len(found))
+	for i, f := range found {
+		id, name, _ := strings.Cut(strings.TrimPrefix(f, "$steps."), ".")
+		full[i] = "$steps." + id + ".outputs." + name
+	}
+	if strict {
+		return "", fmt.Errorf("%q leaves out .outputs. in %s: write %s (strict mode refuses it)", text, strings.Join(found, ", "), strings.Join(full, ", "))
+	}
+	return fmt.Sprintf("%q leaves out .outputs. in %s; it was read as %s: write that [%s]", text, strings.Join(found, ", "), strings.Join(full, ", "), arazzo.RuleStepsShorthand), nil
 }

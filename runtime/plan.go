@@ -772,12 +772,17 @@ func (p *plan) compileCriteria(s *arazzo.Step) arazzo.Diagnostics {
 			if _, ok := p.conds[c.Condition]; ok {
 				continue
 			}
-			cond, err := expr.CompileCondition(c.Condition)
+			pos := c.ConditionPos
+			if pos.Line == 0 {
+				pos = c.Pos
+			}
+			src, err := p.expandCondition(c.Condition)
 			if err != nil {
-				pos := c.ConditionPos
-				if pos.Line == 0 {
-					pos = c.Pos
-				}
+				diags = append(diags, p.diag(pos, arazzo.RuleStepsShorthand, "step %q: condition %v", s.StepID, err))
+				continue
+			}
+			cond, err := expr.CompileCondition(src)
+			if err != nil {
 				diags = append(diags, p.diag(pos, RuleExpressionSyntax, "step %q: condition %q: %v", s.StepID, c.Condition, err))
 				continue
 			}
@@ -800,10 +805,49 @@ func (p *plan) condition(src string) (*expr.Condition, error) {
 	if c, ok := p.conds[src]; ok {
 		return c, nil
 	}
-	c, err := expr.CompileCondition(src)
+	expanded, err := p.expandCondition(src)
+	if err != nil {
+		return nil, err
+	}
+	c, err := expr.CompileCondition(expanded)
 	if err != nil {
 		return nil, err
 	}
 	p.conds[src] = c
 	return c, nil
+}
+
+// expandCondition reads `$steps.S.NAME` in a condition as `$steps.S.outputs.NAME` where step S
+// declares output NAME (WILD-02), with a warning; under strict mode it is an error.
+func (p *plan) expandCondition(src string) (string, error) {
+	exp, found := expr.ExpandStepsShorthand(src, p.stepDeclares)
+	if found == nil {
+		return src, nil
+	}
+	msg, err := shorthandNote(src, found, p.opts.Strict)
+	if err != nil {
+		return "", err
+	}
+	if !slices.Contains(p.warnings, msg) {
+		p.warnings = append(p.warnings, msg)
+	}
+	return exp, nil
+}
+
+// stepDeclares reports whether a step with this id, in any workflow of the document, declares
+// the output name.
+func (p *plan) stepDeclares(id, name string) bool {
+	for _, wf := range p.doc.Workflows {
+		for _, s := range wf.Steps {
+			if s.StepID != id {
+				continue
+			}
+			for _, o := range s.Outputs {
+				if o.Name == name {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

@@ -446,6 +446,54 @@ workflows: [ { workflowId: w, steps: [ { stepId: s, operationId: OPID } ] } ]
 		assert.True(t, r.wf(t, "w").Success, r.wf(t, "w").Error)
 		assert.Equal(t, []string{"GET /items/x7"}, r.srv.paths())
 	})
+	t.Run("WILD-02", func(t *testing.T) {
+		t.Parallel()
+		// $steps.S.NAME for an output S declares is read as $steps.S.outputs.NAME, in values,
+		// templates, payloads and conditions, with a warning; --strict refuses it; an output S
+		// does not declare stays an error.
+		body := `workflows:
+  - workflowId: w
+    outputs: { id: $steps.find.itemId, text: "id {$steps.find.itemId}" }
+    steps:
+      - stepId: find
+        operationId: listItems
+        successCriteria: [ { condition: $statusCode == 200 } ]
+        outputs: { itemId: $response.body#/id }
+      - stepId: get
+        operationId: getItem
+        parameters: [ { name: id, in: path, value: $steps.find.itemId } ]
+        successCriteria: [ { condition: $steps.find.itemId == 'x7' } ]
+`
+		script := map[string][]reply{"GET /items": {js(200, `{"id":"x7"}`)}, "GET /items/x7": {js(200, `{}`)}}
+		r := runSpec(t, "1.0.1", body, script)
+		w := r.wf(t, "w")
+		require.True(t, w.Success, w.Error)
+		assert.Equal(t, map[string]any{"id": "x7", "text": "id x7"}, w.Outputs)
+		assert.Equal(t, []string{"GET /items", "GET /items/x7"}, r.srv.paths())
+		warnings := strings.Join(r.res.Warnings, "\n")
+		assert.Contains(t, warnings, `"$steps.find.itemId == 'x7'" leaves out .outputs. in $steps.find.itemId; it was read as $steps.find.outputs.itemId: write that [steps-output-shorthand]`)
+		assert.Contains(t, warnings, `"$steps.find.itemId" leaves out .outputs. in $steps.find.itemId; it was read as $steps.find.outputs.itemId: write that [steps-output-shorthand]`)
+
+		strict := runSpec(t, "1.0.1", body, script, func(o *runtime.RunOptions) { o.Strict = true })
+		require.Error(t, strict.err)
+		assert.Contains(t, strict.err.Error(), "(strict mode refuses it)")
+		assert.Empty(t, strict.srv.paths())
+
+		// In a value alone (no condition to stop the run at its start), strict mode fails the
+		// step that would read it.
+		valueOnly := strings.Replace(body, "condition: $steps.find.itemId == 'x7'", "condition: $statusCode == 200", 1)
+		strict = runSpec(t, "1.0.1", valueOnly, script, func(o *runtime.RunOptions) { o.Strict = true })
+		w = strict.wf(t, "w")
+		assert.False(t, w.Success)
+		assert.Contains(t, w.Error, "(strict mode refuses it) [steps-output-shorthand]")
+		assert.Equal(t, []string{"GET /items"}, strict.srv.paths())
+
+		undeclared := strings.Replace(body, "value: $steps.find.itemId }", "value: $steps.find.other }", 1)
+		r = runSpec(t, "1.0.1", undeclared, script)
+		w = r.wf(t, "w")
+		assert.False(t, w.Success)
+		assert.Contains(t, w.Error, `expected "outputs.<name>" after $steps.find.`)
+	})
 	t.Run("WILD-03", func(t *testing.T) {
 		t.Parallel()
 		// operationPath naming the source instead of its url expression, with or without the

@@ -19,6 +19,8 @@ const (
 	RuleBareExpression    = "bare-embedded-expression"
 	RuleJSONPathCondition = "jsonpath-js-condition"
 	RuleStepsShorthand    = "steps-output-shorthand"
+	RuleLiteralOutput     = "literal-output"
+	RuleIDCharacters      = "id-characters"
 	RuleGotoLoop          = "goto-loop"
 	RuleUnreachableStep   = "unreachable-step"
 	RuleUnusedInput       = "unused-input"
@@ -63,6 +65,8 @@ func Rules() []RuleInfo {
 		{RuleCriterionContext, SeverityError, "a regex, jsonpath or xpath criterion has no `context` (CRIT-02)", "add `context`, e.g. `$response.body`"},
 		{RuleBareExpression, SeverityWarning, "a string holds a runtime expression without braces, such as \"Bearer $inputs.token\", which is sent literally (WILD-06)", "wrap the expression in braces: \"Bearer {$inputs.token}\""},
 		{RuleStepsShorthand, SeverityWarning, "`$steps.S.NAME` leaves out `.outputs.` for an output step S declares (WILD-02); it is read as `$steps.S.outputs.NAME`", "write `$steps.S.outputs.NAME`"},
+		{RuleLiteralOutput, SeverityWarning, "an output's value is a literal (a number, a boolean, null) rather than a runtime expression (WILD-04); runs use the literal as the value", "compute the value with a runtime expression, or take it from an input"},
+		{RuleIDCharacters, SeverityWarning, "a workflowId or stepId holds characters outside `[A-Za-z0-9_-]` (WILD-05); runs and `-w` find it by its exact text, but a runtime expression cannot name it", "rename it with letters, digits, `_` and `-`"},
 		{RuleJSONPathCondition, SeverityWarning, "a jsonpath criterion is a JavaScript-like comparison such as `$.items.length > 0`, which is not JSONPath (WILD-06)", "write a simple condition (`$response.body#/items/0 != null`) or a JSONPath that selects nodes (`$.items[0]`)"},
 		{RuleGotoLoop, SeverityWarning, "a `goto` jumps back to the same or an earlier step with nothing to bound the loop", "give the action criteria that stop matching, or use `type: retry` with `retryLimit`"},
 		{RuleUnreachableStep, SeverityWarning, "no path of sequence, `goto` or `retry` reaches the step", "remove the step or add a path to it"},

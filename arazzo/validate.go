@@ -68,8 +68,12 @@ func merge(diags, schema Diagnostics, root *yaml.Node) Diagnostics {
 	}
 	unknownAt := map[at]int{}
 	for i, d := range diags {
-		if d.Rule == RuleUnknownField {
+		switch d.Rule {
+		case RuleUnknownField:
 			unknownAt[at{d.Line, d.Col}] = i
+		case RuleLiteralOutput:
+			// The official schema wants a string there; the literal-output warning says more.
+			errAt[at{d.Line, d.Col}] = true
 		}
 	}
 	var out Diagnostics
@@ -127,6 +131,59 @@ func (v *validator) run() {
 	}
 	v.components()
 	v.unusedInputs()
+	v.nearMisses()
+}
+
+// idRe is the form the specification recommends for workflowIds and stepIds.
+var idRe = regexp.MustCompile(`^[A-Za-z0-9_\-]+$`)
+
+// ValidID reports whether id has the form the specification recommends for a workflowId or
+// stepId, `[A-Za-z0-9_-]+`. Documents in the wild use others (WILD-05), which run but which no
+// runtime expression can name.
+func ValidID(id string) bool { return idRe.MatchString(id) }
+
+// IsLiteralOutput reports whether an output value is a literal (a number, a boolean, null)
+// rather than a runtime expression or template (WILD-04).
+func IsLiteralOutput(v any) bool {
+	switch v.(type) {
+	case string, *Selector, map[string]any, map[any]any, []any:
+		return false // an object or list that is not a selector stays a schema error
+	}
+	return true
+}
+
+// nearMisses reports ids outside the recommended form (WILD-05) and literal outputs (WILD-04),
+// which runs accept with a warning.
+func (v *validator) nearMisses() {
+	literal := func(o *Output, owner string) {
+		if IsLiteralOutput(o.Value) {
+			v.warnf(o.Pos, RuleLiteralOutput, "%s output %q is the literal %s, not a runtime expression; runs use it as the value: compute it with an expression or take it from an input", owner, o.Name, literalText(o.Value))
+		}
+	}
+	for _, w := range v.doc.Workflows {
+		if w.WorkflowID != "" && !ValidID(w.WorkflowID) {
+			v.warnf(w.Pos, RuleIDCharacters, "workflowId %q holds characters outside [A-Za-z0-9_-]: runs and -w find it by its exact text, but no runtime expression can name it: rename it", w.WorkflowID)
+		}
+		for _, o := range w.Outputs {
+			literal(o, fmt.Sprintf("workflow %q", w.WorkflowID))
+		}
+		for _, s := range w.Steps {
+			if s.StepID != "" && !ValidID(s.StepID) {
+				v.warnf(s.Pos, RuleIDCharacters, "workflow %q: stepId %q holds characters outside [A-Za-z0-9_-]: runs find it by its exact text, but no runtime expression can name it: rename it", w.WorkflowID, s.StepID)
+			}
+			for _, o := range s.Outputs {
+				literal(o, fmt.Sprintf("step %q", s.StepID))
+			}
+		}
+	}
+}
+
+// literalText renders a literal output value as the document wrote it.
+func literalText(v any) string {
+	if v == nil {
+		return "null"
+	}
+	return fmt.Sprint(v)
 }
 
 func (v *validator) uniqueIDs() {

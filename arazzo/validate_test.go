@@ -111,6 +111,7 @@ func TestRulesCatalogue(t *testing.T) {
 		arazzo.RuleUnknownComponent, arazzo.RuleDependsOnCycle, arazzo.RuleExpressionSyntax, arazzo.RuleUndeclaredInput,
 		arazzo.RuleUnknownOutput, arazzo.RuleStepOrder, arazzo.RuleCriterionContext, arazzo.RuleBareExpression,
 		arazzo.RuleJSONPathCondition, arazzo.RuleGotoLoop, arazzo.RuleUnreachableStep, arazzo.RuleUnusedInput, arazzo.RuleStepsShorthand,
+		arazzo.RuleLiteralOutput, arazzo.RuleIDCharacters,
 	} {
 		assert.True(t, seen[id], "rule %s is not in Rules()", id)
 	}

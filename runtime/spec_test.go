@@ -446,6 +446,40 @@ workflows: [ { workflowId: w, steps: [ { stepId: s, operationId: OPID } ] } ]
 		assert.True(t, r.wf(t, "w").Success, r.wf(t, "w").Error)
 		assert.Equal(t, []string{"GET /items/x7"}, r.srv.paths())
 	})
+	t.Run("WILD-04/05", func(t *testing.T) {
+		t.Parallel()
+		// Literal outputs are the value, and ids with spaces run (found by exact text), each with
+		// a warning naming its rule; --strict refuses both before anything is sent.
+		body := `workflows:
+  - workflowId: list items
+    outputs: { version: 2, done: true, none: null }
+    steps:
+      - stepId: list all
+        operationId: listItems
+        successCriteria: [ { condition: $statusCode == 200 } ]
+        outputs: { count: $response.body#/count, fixed: 7 }
+`
+		script := map[string][]reply{"GET /items": {js(200, `{"count":3}`)}}
+		r := runSpec(t, "1.0.1", body, script, withWorkflow("list items"))
+		w := r.wf(t, "list items")
+		require.True(t, w.Success, w.Error)
+		assert.Equal(t, 2, w.Outputs["version"])
+		assert.Equal(t, true, w.Outputs["done"])
+		assert.Contains(t, w.Outputs, "none")
+		assert.Nil(t, w.Outputs["none"])
+		assert.Equal(t, 7, w.Steps[0].Outputs["fixed"])
+		warnings := strings.Join(r.res.Warnings, "\n")
+		assert.Contains(t, warnings, `workflow "list items" output "version" is a literal, not a runtime expression; it was used as the value: compute it with an expression or take it from an input [literal-output]`)
+		assert.Contains(t, warnings, `step "list all" output "fixed" is a literal`)
+		assert.Contains(t, warnings, `workflowId "list items" holds characters outside [A-Za-z0-9_-]; it runs, but no runtime expression can name it: rename it [id-characters]`)
+		assert.Contains(t, warnings, `stepId "list all" holds characters outside [A-Za-z0-9_-]`)
+
+		strict := runSpec(t, "1.0.1", body, script, withWorkflow("list items"), func(o *runtime.RunOptions) { o.Strict = true })
+		require.Error(t, strict.err)
+		assert.Contains(t, strict.err.Error(), "[literal-output]")
+		assert.Contains(t, strict.err.Error(), "[id-characters]")
+		assert.Empty(t, strict.srv.paths())
+	})
 	t.Run("WILD-02", func(t *testing.T) {
 		t.Parallel()
 		// $steps.S.NAME for an output S declares is read as $steps.S.outputs.NAME, in values,

@@ -107,6 +107,8 @@ func (x *run) attempt(ctx context.Context, st *wfState, step *arazzo.Step, sr *S
 	c.Response = &expr.Message{Header: resp.header, Body: resp.body}
 	x.last = c
 
+	offDescription := x.checkResponse(step, b, resp)
+
 	results, failed := x.evalCriteria(step.SuccessCriteria, c)
 	sr.Criteria = results
 	if failed != nil {
@@ -114,7 +116,33 @@ func (x *run) attempt(ctx context.Context, st *wfState, step *arazzo.Step, sr *S
 			Criterion: failed.Condition, Seen: failed.Seen, StatusCode: resp.status,
 			Err: withProblemDetail(errorOrNil(failed.Error), resp)}}
 	}
+	if offDescription != nil {
+		return fail(offDescription)
+	}
 	return outcome{ctx: c}
+}
+
+// RuleResponseOffDescription is the id of the warning for a real response that differs from the
+// operation's OpenAPI description (WILD-07); with RunOptions.StrictResponses it fails the step.
+const RuleResponseOffDescription = "response-off-description"
+
+// checkResponse compares a real response with the operation's documentation (the mock's answers
+// are reported by the mock itself). A difference is a warning naming the step, or under
+// StrictResponses the error returned.
+func (x *run) checkResponse(step *arazzo.Step, b *boundStep, resp *response) error {
+	if b.src.mocked {
+		return nil
+	}
+	findings := b.op.CheckResponse(resp.status, resp.header.Get("Content-Type"), resp.raw)
+	if len(findings) == 0 {
+		return nil
+	}
+	what := fmt.Sprintf("the response differs from the OpenAPI description of %s %s: %s", b.op.Method, b.op.Path, strings.Join(findings, "; "))
+	if x.p.opts.StrictResponses {
+		return fmt.Errorf("%s (--strict-responses) [%s]", what, RuleResponseOffDescription)
+	}
+	x.note(fmt.Sprintf("step %q: %s [%s]", step.StepID, what, RuleResponseOffDescription))
+	return nil
 }
 
 // maxProblemDetail caps the problem detail a StepError quotes.
@@ -753,6 +781,7 @@ type response struct {
 	status int
 	header http.Header
 	body   any
+	raw    []byte // the body as received
 }
 
 // send sends req within timeout and reads the whole response, refusing bodies larger than
@@ -815,7 +844,7 @@ func (x *run) send(ctx context.Context, req *request, timeout time.Duration) (*E
 	if x.p.opts.KeepExchanges {
 		ex.ResponseBody = data
 	}
-	return ex, &response{status: resp.StatusCode, header: resp.Header, body: parseBody(resp.Header.Get("Content-Type"), data)}, nil
+	return ex, &response{status: resp.StatusCode, header: resp.Header, body: parseBody(resp.Header.Get("Content-Type"), data), raw: data}, nil
 }
 
 // tlsHint adds what to do to a certificate the client does not trust.

@@ -193,6 +193,10 @@ type RunOptions struct {
 	// followed) without sending any; see dryrun.go. Values that need a response are shown as
 	// placeholders such as "<$steps.find.outputs.id>".
 	DryRun bool
+	// StrictResponses fails a step whose response differs from the operation's OpenAPI
+	// description (an undocumented status or media type, a body off the response schema),
+	// which is otherwise a warning (WILD-07). Mocked responses are not checked.
+	StrictResponses bool
 	// Strict refuses the near-misses of documents in the wild that a run otherwise accepts with
 	// a warning, such as an expression written in text without braces (WILD-06).
 	Strict bool

@@ -51,6 +51,7 @@ type Options struct {
 	Verbose          bool
 	DryRun           bool
 	Strict           bool
+	StrictResponses  bool
 	JUnit            string   // --junit FILE
 	HAR              string   // --har FILE
 	ClientCerts      []string // [SOURCE=]CERT,KEY
@@ -135,6 +136,7 @@ Exit status: 0 every workflow succeeded, 1 a workflow failed, 2 the run could no
 	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "log each request and response to stderr (secrets redacted)")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "resolve and print every request of the first pass; send nothing")
 	f.BoolVar(&opts.Strict, "strict", false, "refuse the near-misses of documents in the wild (expressions without braces, JavaScript-like jsonpath conditions) instead of warning")
+	f.BoolVar(&opts.StrictResponses, "strict-responses", false, "fail a step whose response differs from its OpenAPI description (undocumented status or media type, body off the schema) instead of warning")
 	f.StringVar(&opts.JUnit, "junit", "", "also write a JUnit XML report to `FILE` (a testsuite per workflow, a testcase per step)")
 	f.StringVar(&opts.HAR, "har", "", "also write every exchange to `FILE` as HAR 1.2 (secrets redacted)")
 	f.StringArrayVar(&opts.ClientCerts, "client-cert", nil, "TLS client certificate and key, PEM files: `[SOURCE=]CERT,KEY` (env ARAZZO_CLIENT_CERT, ARAZZO_CLIENT_KEY)")
@@ -223,6 +225,7 @@ func runRun(ctx context.Context, opts *Options) error {
 	// for it; they are dropped right after unless the HAR file needs them.
 	ro.DryRun = opts.DryRun
 	ro.Strict = opts.Strict
+	ro.StrictResponses = opts.StrictResponses
 	ro.KeepExchanges = true
 	// Only -v, --har and --dry-run show request bodies; without them a large body is streamed.
 	ro.OmitRequestBodies = !opts.Verbose && har == nil && !opts.DryRun

@@ -33,7 +33,7 @@ func TestNewCmdRun(t *testing.T) {
 				"-s", "api=http://127.0.0.1:1", "--server", "http://127.0.0.1:2", "--server-var", "region=eu",
 				"--source", "api=local.yaml", "--auth", "api.basic=u:p", "-o", "json", "--timeout", "5s",
 				"--max-steps", "7", "--max-response-bytes", "100", "--mock", "-v",
-				"--dry-run", "--junit", "r.xml", "--har", "r.har", "--client-cert", "api=c.pem,k.pem"},
+				"--dry-run", "--junit", "r.xml", "--har", "r.har", "--client-cert", "api=c.pem,k.pem", "--strict-responses"},
 			want: func(o *run.Options) {
 				o.File, o.WorkflowID = "doc.yaml", "wf"
 				o.Inputs = []string{"a=1", "b=@f.json"}
@@ -46,6 +46,7 @@ func TestNewCmdRun(t *testing.T) {
 				o.Mock, o.MockMode, o.Verbose = true, "workflow", true
 				o.DryRun, o.JUnit, o.HAR = true, "r.xml", "r.har"
 				o.ClientCerts = []string{"api=c.pem,k.pem"}
+				o.StrictResponses = true
 			},
 		},
 		{

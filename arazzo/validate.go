@@ -152,6 +152,32 @@ func IsLiteralOutput(v any) bool {
 	return true
 }
 
+// namesOddID reports whether s fails to parse only because it names, after `$steps.` or
+// `$workflows.`, a workflowId or stepId of the document that the grammar cannot spell (WILD-05):
+// with those ids replaced by ones it can, parses accepts it. Runs find such ids by their text.
+func (v *validator) namesOddID(s string, parses func(string) bool) bool {
+	replaced := s
+	n := 0
+	for _, wf := range v.doc.Workflows {
+		ids := []string{wf.WorkflowID}
+		for _, st := range wf.Steps {
+			ids = append(ids, st.StepID)
+		}
+		for _, id := range ids {
+			if id == "" || ValidID(id) {
+				continue
+			}
+			for _, root := range []string{"$steps.", "$workflows."} {
+				if strings.Contains(replaced, root+id+".") {
+					n++
+					replaced = strings.ReplaceAll(replaced, root+id+".", fmt.Sprintf("%swild%d.", root, n))
+				}
+			}
+		}
+	}
+	return n > 0 && parses(replaced)
+}
+
 // nearMisses reports ids outside the recommended form (WILD-05) and literal outputs (WILD-04),
 // which runs accept with a warning.
 func (v *validator) nearMisses() {
@@ -162,14 +188,14 @@ func (v *validator) nearMisses() {
 	}
 	for _, w := range v.doc.Workflows {
 		if w.WorkflowID != "" && !ValidID(w.WorkflowID) {
-			v.warnf(w.Pos, RuleIDCharacters, "workflowId %q holds characters outside [A-Za-z0-9_-]: runs and -w find it by its exact text, but no runtime expression can name it: rename it", w.WorkflowID)
+			v.warnf(w.Pos, RuleIDCharacters, "workflowId %q holds characters outside [A-Za-z0-9_-], the form the specification recommends: runs, -w and runtime expressions find it by its exact text, other tools may not: rename it", w.WorkflowID)
 		}
 		for _, o := range w.Outputs {
 			literal(o, fmt.Sprintf("workflow %q", w.WorkflowID))
 		}
 		for _, s := range w.Steps {
 			if s.StepID != "" && !ValidID(s.StepID) {
-				v.warnf(s.Pos, RuleIDCharacters, "workflow %q: stepId %q holds characters outside [A-Za-z0-9_-]: runs find it by its exact text, but no runtime expression can name it: rename it", w.WorkflowID, s.StepID)
+				v.warnf(s.Pos, RuleIDCharacters, "workflow %q: stepId %q holds characters outside [A-Za-z0-9_-], the form the specification recommends: runs and runtime expressions find it by its exact text, other tools may not: rename it", w.WorkflowID, s.StepID)
 			}
 			for _, o := range s.Outputs {
 				literal(o, fmt.Sprintf("step %q", s.StepID))
@@ -601,6 +627,9 @@ func (w *wfCheck) criterion(c *Criterion, at site, i int) {
 				cond, err = expr.CompileCondition(exp)
 			}
 		}
+		if err != nil && w.v.namesOddID(c.Condition, func(r string) bool { _, e := expr.CompileCondition(r); return e == nil }) {
+			return // see template
+		}
 		if err != nil {
 			w.v.errorf(pos, RuleExpressionSyntax, "condition %q: %v", c.Condition, syntaxHint(c.Condition, err))
 			return
@@ -686,6 +715,9 @@ func (w *wfCheck) template(s string, pos Pos, at site, i int, what string) {
 		if exp, ok := w.shorthand(s, pos, what); ok {
 			t, err = expr.ParseTemplate(exp)
 		}
+	}
+	if err != nil && w.v.namesOddID(s, func(r string) bool { _, e := expr.ParseTemplate(r); return e == nil }) {
+		return // it names an id the grammar cannot spell, which id-characters reports (WILD-05)
 	}
 	if err != nil {
 		w.v.errorf(pos, RuleExpressionSyntax, "%s: %q: %v", what, clipText(s), syntaxHint(s, err))

@@ -180,3 +180,31 @@ workflows:
 		`doc.yaml:16:39: warning: condition: "$steps.find.petId != null" leaves out .outputs. in $steps.find.petId, which runs read as $steps.find.outputs.petId: write that [steps-output-shorthand]`,
 	}, got)
 }
+
+// Ids outside [A-Za-z0-9_-] are a warning (WILD-05); expressions that name them by their exact
+// text are not syntax errors, since runs find them.
+func TestValidateOddIDs(t *testing.T) {
+	t.Parallel()
+	doc := `arazzo: 1.0.1
+info: {title: t, version: 1.0.0}
+sourceDescriptions: [{name: api, url: ./api.yaml}]
+workflows:
+  - workflowId: find pets
+    outputs:
+      n: $steps.list all.outputs.count
+    steps:
+      - stepId: list all
+        operationId: findPets
+        outputs: {count: $statusCode}
+      - stepId: again
+        operationId: findPets
+        successCriteria: [{condition: $steps.list all.outputs.count == 200}]
+        parameters: [{name: n, in: query, value: "n={$steps.list all.outputs.count}"}]
+`
+	_, diags := arazzo.ValidateBytes("doc.yaml", []byte(doc))
+	var got []string
+	for _, d := range diags {
+		got = append(got, d.Rule)
+	}
+	assert.Equal(t, []string{arazzo.RuleIDCharacters, arazzo.RuleIDCharacters}, got, diags.Error())
+}

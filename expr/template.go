@@ -222,6 +222,9 @@ type EvalOptions struct {
 	// Shorthand, when set, is then called with the string and the shorthands read.
 	StepOutput func(step, name string) bool
 	Shorthand  func(text string, found []string)
+	// Rewrite, when set with Lenient, is applied to each string before it is parsed (the runner
+	// uses it to let expressions name ids the grammar cannot spell, WILD-05).
+	Rewrite func(text string) string
 	// Shared returns the values of bare expressions as the Context holds them instead of
 	// copies; the caller must then not modify the result (copy it with CopyValue first).
 	// Large inputs passed through to a request body are then not copied.
@@ -248,8 +251,11 @@ func evalValue(v any, c *Context, o *EvalOptions) (any, error) {
 		src := x
 		if o.Lenient {
 			parse = ParseTemplateLenient
+			if o.Rewrite != nil {
+				src = o.Rewrite(src)
+			}
 			if o.StepOutput != nil {
-				if exp, found := ExpandStepsShorthand(x, o.StepOutput); found != nil {
+				if exp, found := ExpandStepsShorthand(src, o.StepOutput); found != nil {
 					if o.Shorthand != nil {
 						o.Shorthand(x, found)
 					}

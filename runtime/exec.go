@@ -85,8 +85,8 @@ type wfState struct {
 func (x *run) baseContext(st *wfState) *expr.Context {
 	return &expr.Context{
 		Inputs:             st.inputs,
-		Steps:              st.outputs,
-		Workflows:          x.workflows,
+		Steps:              x.p.ids.steps(st.outputs),
+		Workflows:          x.p.ids.workflows(x.workflows),
 		SourceDescriptions: x.srcFields,
 		Components:         x.comps,
 		Self:               x.p.doc.Self,
@@ -456,8 +456,8 @@ func (x *run) evalValue(v any, c *expr.Context) (any, error) {
 	case *arazzo.Selector:
 		return evalSelector(t, c)
 	case string:
-		src := t
-		if exp, found := expr.ExpandStepsShorthand(t, x.p.stepDeclares); found != nil {
+		src := x.p.ids.rewrite(t)
+		if exp, found := expr.ExpandStepsShorthand(src, x.p.stepDeclares); found != nil {
 			if err := x.shorthand(t, found); err != nil {
 				return nil, err
 			}
@@ -471,6 +471,9 @@ func (x *run) evalValue(v any, c *expr.Context) (any, error) {
 			if err := x.unbraced(t); err != nil {
 				return nil, err
 			}
+		}
+		if tpl.IsLiteral() {
+			return t, nil // as written, never with an id's stand-in
 		}
 		return tpl.Eval(c)
 	case map[string]any:
@@ -538,7 +541,7 @@ func (x *run) evalStructure(v any, c *expr.Context) (any, error) {
 		if e := x.unbraced(text); e != nil && strictErr == nil {
 			strictErr = e
 		}
-	}, StepOutput: x.p.stepDeclares, Shorthand: func(text string, found []string) {
+	}, Rewrite: x.p.ids.rewrite, StepOutput: x.p.stepDeclares, Shorthand: func(text string, found []string) {
 		if e := x.shorthand(text, found); e != nil && strictErr == nil {
 			strictErr = e
 		}

@@ -54,6 +54,7 @@ type boundStep struct {
 type plan struct {
 	doc      *arazzo.Document
 	opts     *RunOptions
+	ids      *idAliases // stand-ins for ids outside [A-Za-z0-9_-] (WILD-05), nil when none
 	sources  map[string]*source
 	order    []*arazzo.Workflow
 	bound    map[*arazzo.Step]*boundStep
@@ -74,7 +75,7 @@ type plan struct {
 }
 
 func newPlan(doc *arazzo.Document, opts *RunOptions) *plan {
-	return &plan{doc: doc, opts: opts, sources: map[string]*source{}, bound: map[*arazzo.Step]*boundStep{},
+	return &plan{doc: doc, opts: opts, ids: newIDAliases(doc), sources: map[string]*source{}, bound: map[*arazzo.Step]*boundStep{},
 		conds: map[string]*expr.Condition{}, inputs: map[string]map[string]any{}, orders: map[*arazzo.Workflow][]int{},
 		children: map[string]*plan{}}
 }
@@ -498,7 +499,7 @@ func (p *plan) nearMisses(wf *arazzo.Workflow) arazzo.Diagnostics {
 	}
 	if !arazzo.ValidID(wf.WorkflowID) {
 		report(wf.Pos, arazzo.RuleIDCharacters, fmt.Sprintf("workflowId %q holds characters outside [A-Za-z0-9_-]", wf.WorkflowID),
-			"it runs, but no runtime expression can name it", "rename it")
+			"it runs, and expressions find it by its exact text", "rename it")
 	}
 	for _, o := range wf.Outputs {
 		literal(o, fmt.Sprintf("workflow %q", wf.WorkflowID))
@@ -506,7 +507,7 @@ func (p *plan) nearMisses(wf *arazzo.Workflow) arazzo.Diagnostics {
 	for _, s := range wf.Steps {
 		if !arazzo.ValidID(s.StepID) {
 			report(s.Pos, arazzo.RuleIDCharacters, fmt.Sprintf("workflow %q: stepId %q holds characters outside [A-Za-z0-9_-]", wf.WorkflowID, s.StepID),
-				"it runs, but no runtime expression can name it", "rename it")
+				"it runs, and expressions find it by its exact text", "rename it")
 		}
 		for _, o := range s.Outputs {
 			literal(o, fmt.Sprintf("step %q", s.StepID))
@@ -859,6 +860,7 @@ func (p *plan) condition(src string) (*expr.Condition, error) {
 // expandCondition reads `$steps.S.NAME` in a condition as `$steps.S.outputs.NAME` where step S
 // declares output NAME (WILD-02), with a warning; under strict mode it is an error.
 func (p *plan) expandCondition(src string) (string, error) {
+	src = p.ids.rewrite(src)
 	exp, found := expr.ExpandStepsShorthand(src, p.stepDeclares)
 	if found == nil {
 		return src, nil
@@ -876,6 +878,7 @@ func (p *plan) expandCondition(src string) (string, error) {
 // stepDeclares reports whether a step with this id, in any workflow of the document, declares
 // the output name.
 func (p *plan) stepDeclares(id, name string) bool {
+	id = p.ids.original(id)
 	for _, wf := range p.doc.Workflows {
 		for _, s := range wf.Steps {
 			if s.StepID != id {

@@ -452,12 +452,15 @@ workflows: [ { workflowId: w, steps: [ { stepId: s, operationId: OPID } ] } ]
 		// a warning naming its rule; --strict refuses both before anything is sent.
 		body := `workflows:
   - workflowId: list items
-    outputs: { version: 2, done: true, none: null }
+    outputs: { version: 2, done: true, none: null, count: $steps.list all.outputs.count, text: "n={$steps.list all.outputs.count}" }
     steps:
       - stepId: list all
         operationId: listItems
         successCriteria: [ { condition: $statusCode == 200 } ]
         outputs: { count: $response.body#/count, fixed: 7 }
+      - stepId: again
+        operationId: listItems
+        successCriteria: [ { condition: $steps.list all.outputs.count == 3 } ]
 `
 		script := map[string][]reply{"GET /items": {js(200, `{"count":3}`)}}
 		r := runSpec(t, "1.0.1", body, script, withWorkflow("list items"))
@@ -468,10 +471,13 @@ workflows: [ { workflowId: w, steps: [ { stepId: s, operationId: OPID } ] } ]
 		assert.Contains(t, w.Outputs, "none")
 		assert.Nil(t, w.Outputs["none"])
 		assert.Equal(t, 7, w.Steps[0].Outputs["fixed"])
+		// Expressions find the odd step id by its exact text.
+		assert.Equal(t, json.Number("3"), w.Outputs["count"])
+		assert.Equal(t, "n=3", w.Outputs["text"])
 		warnings := strings.Join(r.res.Warnings, "\n")
 		assert.Contains(t, warnings, `workflow "list items" output "version" is a literal, not a runtime expression; it was used as the value: compute it with an expression or take it from an input [literal-output]`)
 		assert.Contains(t, warnings, `step "list all" output "fixed" is a literal`)
-		assert.Contains(t, warnings, `workflowId "list items" holds characters outside [A-Za-z0-9_-]; it runs, but no runtime expression can name it: rename it [id-characters]`)
+		assert.Contains(t, warnings, `workflowId "list items" holds characters outside [A-Za-z0-9_-]; it runs, and expressions find it by its exact text: rename it [id-characters]`)
 		assert.Contains(t, warnings, `stepId "list all" holds characters outside [A-Za-z0-9_-]`)
 
 		strict := runSpec(t, "1.0.1", body, script, withWorkflow("list items"), func(o *runtime.RunOptions) { o.Strict = true })

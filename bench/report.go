@@ -196,7 +196,8 @@ func (r *results) markdown() string {
 	b.WriteString("## Machine\n\n")
 	fmt.Fprintf(&b, "- CPU: %s, %d cores\n- OS: %s\n- Go: %s\n- Node: %s\n", r.machine.cpu, r.machine.cores, r.machine.kernel, r.machine.goVersion, r.machine.node)
 	fmt.Fprintf(&b, "- Load average (1, 5, 15 min) before: %s; after: %s.", r.loadBefore, r.loadAfter)
-	if busy(r.loadBefore, r.machine.cores) || busy(r.loadAfter, r.machine.cores) {
+	// The load after includes the benchmark's own runs; the load before says whether others ran.
+	if busy(r.loadBefore, r.machine.cores) {
 		b.WriteString(" Other work was running on the machine, so absolute times are noisy; runs of the three tools are interleaved so that this load falls on all of them alike, and the ratios are the figures to read.")
 	}
 	b.WriteString("\n\n")

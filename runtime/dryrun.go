@@ -29,7 +29,7 @@ type dryRunner struct {
 
 func (r *Runner) dryRun(ctx context.Context, p *plan) (*Result, error) {
 	res := &Result{Document: p.doc.File, Success: true, Workflows: []*WorkflowResult{}, Mocked: p.opts.Mock, DryRun: true}
-	x := &dryRunner{run: &run{r: r, p: p, result: res, workflows: map[string]expr.WorkflowValues{}}}
+	x := &dryRunner{run: &run{r: r, p: p, result: res, workflows: map[string]expr.WorkflowValues{}, rootDoc: p.doc}}
 	x.srcFields = map[string]map[string]any{}
 	for _, sd := range p.doc.SourceDescriptions {
 		x.srcFields[sd.Name] = map[string]any{"name": sd.Name, "url": sd.URL, "type": sd.Type}
@@ -67,7 +67,7 @@ func (x *dryRunner) dryWorkflow(ctx context.Context, wf *arazzo.Workflow, inputs
 		inputs = map[string]any{}
 	}
 	st := &wfState{wf: wf, inputs: inputs, outputs: map[string]map[string]any{}, depth: depth}
-	x.workflows[wf.WorkflowID] = expr.WorkflowValues{Inputs: inputs, Outputs: map[string]any{}}
+	x.setWorkflow(wf.WorkflowID, expr.WorkflowValues{Inputs: inputs, Outputs: map[string]any{}})
 	for _, step := range wf.Steps {
 		if ctx.Err() != nil {
 			wr.Success, wr.Error = false, fmt.Sprintf("interrupted before step %q", step.StepID)
@@ -86,7 +86,7 @@ func (x *dryRunner) dryWorkflow(ctx context.Context, wf *arazzo.Workflow, inputs
 	for _, o := range wf.Outputs {
 		wr.Outputs[o.Name] = x.dryValue(o.Value, c, "")
 	}
-	x.workflows[wf.WorkflowID] = expr.WorkflowValues{Inputs: inputs, Outputs: wr.Outputs}
+	x.setWorkflow(wf.WorkflowID, expr.WorkflowValues{Inputs: inputs, Outputs: wr.Outputs})
 	return wr
 }
 

@@ -18,9 +18,15 @@ type run struct {
 	result *Result
 	steps  int // step executions so far, for MaxSteps
 	// workflows holds the inputs and outputs of every workflow that has run, for $workflows.
+	// A workflow of another Arazzo document is listed too, unless the root document has a
+	// workflow of the same id, whose entry it would shadow.
 	workflows map[string]expr.WorkflowValues
-	srcFields map[string]map[string]any
-	comps     map[string]map[string]any
+	// docWorkflows holds each document's own workflows' values; a document's expressions read
+	// its own before the others (see workflowValues).
+	docWorkflows map[*arazzo.Document]map[string]expr.WorkflowValues
+	rootDoc      *arazzo.Document
+	srcFields    map[string]map[string]any
+	comps        map[string]map[string]any
 	// last is the context of the latest HTTP exchange, read by a workflowId step (AMB-06).
 	last *expr.Context
 	// stack lists the workflows being executed, outermost first, to name a call loop.
@@ -32,7 +38,7 @@ type run struct {
 
 func (r *Runner) execute(ctx context.Context, p *plan) (*Result, error) {
 	res := &Result{Document: p.doc.File, Success: true, Workflows: []*WorkflowResult{}, Mocked: p.opts.Mock, GeneratedInputs: p.generated}
-	x := &run{r: r, p: p, result: res, workflows: map[string]expr.WorkflowValues{}, done: map[string]bool{}}
+	x := &run{r: r, p: p, result: res, workflows: map[string]expr.WorkflowValues{}, done: map[string]bool{}, rootDoc: p.doc}
 	x.srcFields = sourceFields(p.doc)
 	x.comps = componentValues(p.doc.Components)
 	for _, wf := range p.order {
@@ -86,7 +92,7 @@ func (x *run) baseContext(st *wfState) *expr.Context {
 	return &expr.Context{
 		Inputs:             st.inputs,
 		Steps:              x.p.ids.steps(st.outputs),
-		Workflows:          x.p.ids.workflows(x.workflows),
+		Workflows:          x.p.ids.workflows(x.workflowValues()),
 		SourceDescriptions: x.srcFields,
 		Components:         x.comps,
 		Self:               x.p.doc.Self,
@@ -113,7 +119,7 @@ func (x *run) runWorkflow(ctx context.Context, wf *arazzo.Workflow, inputs map[s
 		inputs = map[string]any{}
 	}
 	st := &wfState{wf: wf, inputs: inputs, outputs: map[string]map[string]any{}, depth: depth}
-	x.workflows[wf.WorkflowID] = expr.WorkflowValues{Inputs: inputs, Outputs: map[string]any{}}
+	x.setWorkflow(wf.WorkflowID, expr.WorkflowValues{Inputs: inputs, Outputs: map[string]any{}})
 
 	success, errMsg := true, ""
 	order := x.p.stepOrder(wf) // positions of the steps in execution order (STEP-17)
@@ -168,7 +174,7 @@ func (x *run) runWorkflow(ctx context.Context, wf *arazzo.Workflow, inputs map[s
 			wr.TransferredTo = target.WorkflowID
 			wr.Outputs = sub.Outputs
 			wr.Success, wr.Error = sub.Success, sub.Error
-			x.workflows[wf.WorkflowID] = expr.WorkflowValues{Inputs: inputs, Outputs: wr.Outputs}
+			x.setWorkflow(wf.WorkflowID, expr.WorkflowValues{Inputs: inputs, Outputs: wr.Outputs})
 			return wr
 		case failWorkflow:
 			success, errMsg = false, sr.Error
@@ -191,7 +197,7 @@ func (x *run) runWorkflow(ctx context.Context, wf *arazzo.Workflow, inputs map[s
 		}
 		wr.Outputs[o.Name] = v
 	}
-	x.workflows[wf.WorkflowID] = expr.WorkflowValues{Inputs: inputs, Outputs: wr.Outputs}
+	x.setWorkflow(wf.WorkflowID, expr.WorkflowValues{Inputs: inputs, Outputs: wr.Outputs})
 	return wr
 }
 
@@ -590,4 +596,38 @@ func shorthandNote(text string, found []string, strict bool) (string, error) {
 		return "", fmt.Errorf("%q leaves out .outputs. in %s: write %s (strict mode refuses it)", text, strings.Join(found, ", "), strings.Join(full, ", "))
 	}
 	return fmt.Sprintf("%q leaves out .outputs. in %s; it was read as %s: write that [%s]", text, strings.Join(found, ", "), strings.Join(full, ", "), arazzo.RuleStepsShorthand), nil
+}
+
+// setWorkflow records the inputs and outputs of workflow id of the current document.
+func (x *run) setWorkflow(id string, v expr.WorkflowValues) {
+	doc := x.p.doc
+	if x.docWorkflows == nil {
+		x.docWorkflows = map[*arazzo.Document]map[string]expr.WorkflowValues{}
+	}
+	own := x.docWorkflows[doc]
+	if own == nil {
+		own = map[string]expr.WorkflowValues{}
+		x.docWorkflows[doc] = own
+	}
+	own[id] = v
+	if doc == x.rootDoc || x.rootDoc == nil || x.rootDoc.Workflow(id) == nil {
+		x.workflows[id] = v
+	}
+}
+
+// workflowValues returns what $workflows reads in the current document: its own workflows'
+// values over those of every workflow that has run.
+func (x *run) workflowValues() map[string]expr.WorkflowValues {
+	own := x.docWorkflows[x.p.doc]
+	if len(x.docWorkflows) <= 1 || len(own) == 0 {
+		return x.workflows
+	}
+	merged := make(map[string]expr.WorkflowValues, len(x.workflows)+len(own))
+	for k, v := range x.workflows {
+		merged[k] = v
+	}
+	for k, v := range own {
+		merged[k] = v
+	}
+	return merged
 }

@@ -859,13 +859,13 @@ func (p *plan) condition(src string) (*expr.Condition, error) {
 
 // expandCondition reads `$steps.S.NAME` in a condition as `$steps.S.outputs.NAME` where step S
 // declares output NAME (WILD-02), with a warning; under strict mode it is an error.
-func (p *plan) expandCondition(src string) (string, error) {
-	src = p.ids.rewrite(src)
+func (p *plan) expandCondition(orig string) (string, error) {
+	src := p.ids.rewrite(orig)
 	exp, found := expr.ExpandStepsShorthand(src, p.stepDeclares)
 	if found == nil {
 		return src, nil
 	}
-	msg, err := shorthandNote(src, found, p.opts.Strict)
+	msg, err := shorthandNote(orig, found, p.opts.Strict)
 	if err != nil {
 		return "", err
 	}

@@ -308,11 +308,8 @@ func (x *run) runStep(ctx context.Context, st *wfState, step *arazzo.Step) (*Ste
 				return sr, next{kind: nextStep}
 			}
 			sr.Action = a.Type
-			switch a.Type {
-			case "end":
-				return sr, next{kind: endWorkflow}
-			case "goto":
-				return x.gotoNext(ctx, st, sr, a.StepID, a.WorkflowID, a.Parameters, oc.ctx)
+			if n, ok := x.jump(ctx, st, sr, a.Type, a.StepID, a.WorkflowID, a.Parameters, oc.ctx); ok {
+				return sr, n
 			}
 			return sr, next{kind: nextStep}
 		}
@@ -327,11 +324,10 @@ func (x *run) runStep(ctx context.Context, st *wfState, step *arazzo.Step) (*Ste
 			return sr, next{kind: failWorkflow}
 		}
 		sr.Action = a.Type
+		if n, ok := x.jump(ctx, st, sr, a.Type, a.StepID, a.WorkflowID, a.Parameters, oc.ctx); ok {
+			return sr, n
+		}
 		switch a.Type {
-		case "end":
-			return sr, next{kind: endWorkflow}
-		case "goto":
-			return x.gotoNext(ctx, st, sr, a.StepID, a.WorkflowID, a.Parameters, oc.ctx)
 		case "retry":
 			retries[a.Name]++
 			wait := time.Duration(a.RetryAfter * float64(time.Second))
@@ -357,20 +353,34 @@ func (x *run) runStep(ctx context.Context, st *wfState, step *arazzo.Step) (*Ste
 	}
 }
 
-func (x *run) gotoNext(ctx context.Context, st *wfState, sr *StepResult, stepID, workflowID string, params []*arazzo.Parameter, c *expr.Context) (*StepResult, next) {
+// jump applies an action that leaves the step's sequence: end, or goto a step or a workflow
+// (which may fail the step, in sr). ok is false for the other action types.
+func (x *run) jump(ctx context.Context, st *wfState, sr *StepResult, typ, stepID, workflowID string, params []*arazzo.Parameter, c *expr.Context) (n next, ok bool) {
+	switch typ {
+	case "end":
+		return next{kind: endWorkflow}, true
+	case "goto":
+		return x.gotoNext(ctx, st, sr, stepID, workflowID, params, c), true
+	}
+	return next{}, false
+}
+
+// gotoNext moves to a step of this workflow, or transfers to a workflow with its parameters as
+// inputs (AMB-05); an unknown target or bad parameters fail the step, in sr.
+func (x *run) gotoNext(ctx context.Context, st *wfState, sr *StepResult, stepID, workflowID string, params []*arazzo.Parameter, c *expr.Context) next {
 	if stepID != "" {
 		if st.wf.StepIndex(stepID) < 0 {
 			sr.Success, sr.Error = false, fmt.Sprintf("step %q: goto unknown step %q in workflow %q", sr.StepID, stepID, st.wf.WorkflowID)
-			return sr, next{kind: failWorkflow}
+			return next{kind: failWorkflow}
 		}
 		sr.Action = "goto:" + stepID
-		return sr, next{kind: gotoStep, target: stepID}
+		return next{kind: gotoStep, target: stepID}
 	}
 	target := resolveWorkflowRef(workflowID)
 	w := x.p.workflowRef(workflowID)
 	if w == nil {
 		sr.Success, sr.Error = false, fmt.Sprintf("step %q: goto unknown workflow %q", sr.StepID, workflowID)
-		return sr, next{kind: failWorkflow}
+		return next{kind: failWorkflow}
 	}
 	in, err := x.workflowInputs(st, params, c)
 	if err == nil && len(params) == 0 && x.p.doc.MinorVersion() == "1.0" {
@@ -383,10 +393,10 @@ func (x *run) gotoNext(ctx context.Context, st *wfState, sr *StepResult, stepID,
 	}
 	if err != nil {
 		sr.Success, sr.Error = false, fmt.Sprintf("step %q: goto workflow %q: %v", sr.StepID, target, err)
-		return sr, next{kind: failWorkflow}
+		return next{kind: failWorkflow}
 	}
 	sr.Action = "goto:" + target
-	return sr, next{kind: gotoWorkflow, target: workflowID, inputs: in}
+	return next{kind: gotoWorkflow, target: workflowID, inputs: in}
 }
 
 // runRetryTarget runs the step or workflow a retry action names before the retry.

@@ -119,6 +119,25 @@ func (p Pointer) Set(doc any, v any) (any, error) {
 	return p.set(doc, 0, v)
 }
 
+// setMember sets member key of the object n at token i of p (the last token sets it to v; an
+// earlier one descends into it), for objects keyed by string (JSON) or by any (YAML).
+func setMember[K comparable](p Pointer, n map[K]any, key K, i int, v any, missing func() error) (any, error) {
+	if i == len(p.tokens)-1 {
+		n[key] = v
+		return n, nil
+	}
+	c, ok := n[key]
+	if !ok {
+		return nil, missing()
+	}
+	nc, err := p.set(c, i+1, v)
+	if err != nil {
+		return nil, err
+	}
+	n[key] = nc
+	return n, nil
+}
+
 func (p Pointer) set(node any, i int, v any) (any, error) {
 	if i == len(p.tokens) {
 		return v, nil
@@ -130,35 +149,9 @@ func (p Pointer) set(node any, i int, v any) (any, error) {
 	}
 	switch n := node.(type) {
 	case map[string]any:
-		if last {
-			n[tok] = v
-			return n, nil
-		}
-		c, ok := n[tok]
-		if !ok {
-			return nil, missing()
-		}
-		nc, err := p.set(c, i+1, v)
-		if err != nil {
-			return nil, err
-		}
-		n[tok] = nc
-		return n, nil
+		return setMember(p, n, tok, i, v, missing)
 	case map[any]any:
-		if last {
-			n[tok] = v
-			return n, nil
-		}
-		c, ok := n[tok]
-		if !ok {
-			return nil, missing()
-		}
-		nc, err := p.set(c, i+1, v)
-		if err != nil {
-			return nil, err
-		}
-		n[tok] = nc
-		return n, nil
+		return setMember(p, n, any(tok), i, v, missing)
 	case []any:
 		if tok == "-" {
 			if !last {

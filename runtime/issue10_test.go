@@ -23,6 +23,8 @@ func TestIssue10MockRunLimits(t *testing.T) {
 		// wantInputs are generated inputs the run must have chosen; nil checks none.
 		wantInputs map[string]any
 		wantURL    string
+		// check, when set, looks at the workflow's result.
+		check func(t *testing.T, wr *runtime.WorkflowResult)
 	}{
 		{
 			name:       "a placeholder default the API refuses is replaced",
@@ -65,6 +67,19 @@ func TestIssue10MockRunLimits(t *testing.T) {
 			wantInputs: map[string]any{"offer": map[string]any{"lastTicketingDateTime": "2024-01-01T00:00:00Z"}},
 		},
 		{
+			// The example's first sid fits the later path parameter and is kept as the
+			// description gives it; the second breaks its pattern and is replaced.
+			name:     "an output the example already fits to its use is kept",
+			workflow: "output-example-kept",
+			check: func(t *testing.T, wr *runtime.WorkflowResult) {
+				require.Len(t, wr.Steps, 3)
+				assert.Equal(t, "AD0123456789abcdef0123456789abcdef", wr.Steps[0].Outputs["first"])
+				assert.Regexp(t, `/addresses/AD0123456789abcdef0123456789abcdef$`, wr.Steps[1].URL)
+				assert.NotEqual(t, "ADXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX", wr.Steps[0].Outputs["second"])
+				assert.Regexp(t, `/addresses/AD[0-9a-fA-F]{32}$`, wr.Steps[2].URL)
+			},
+		},
+		{
 			name:     "a templated pair in a path key's query string takes the step's query parameter",
 			workflow: "query-in-path-key",
 			wantURL:  "/uploads/photo.jpg?uploadId=up-1",
@@ -82,6 +97,9 @@ func TestIssue10MockRunLimits(t *testing.T) {
 			require.True(t, wr.Success, wr.Error)
 			for name, want := range tc.wantInputs {
 				assert.Equal(t, want, res.GeneratedInputs[tc.workflow][name], name)
+			}
+			if tc.check != nil {
+				tc.check(t, wr)
 			}
 			if tc.wantURL != "" {
 				require.NotEmpty(t, wr.Steps)

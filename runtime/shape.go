@@ -55,6 +55,19 @@ func (x *run) shapeFor(st *wfState, step *arazzo.Step, b *boundStep, c *expr.Con
 			}
 		}
 	}
+	var answer any // the body the mock would give unshaped, read lazily
+	answered := false
+	current := func(ptr string) (any, bool) {
+		if !answered {
+			answer, _ = mock.DefaultBody(b.op, sh.status)
+			answered = true
+		}
+		p, err := expr.ParsePointer(ptr)
+		if err != nil || answer == nil {
+			return nil, false
+		}
+		return p.Get(answer)
+	}
 	for _, o := range step.Outputs {
 		s, ok := o.Value.(string)
 		if !ok {
@@ -62,8 +75,9 @@ func (x *run) shapeFor(st *wfState, step *arazzo.Step, b *boundStep, c *expr.Con
 		}
 		if ptr, ok := bodyPointer(strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(s), "{"), "}")); ok {
 			// An output a later step sends as a parameter or body field gets a value fit for
-			// that use (a Twilio SID pattern, an integer id), not just any value.
-			if hint := x.outputHint(st.wf, step, o.Name); hint != nil && !sh.constrained(ptr) {
+			// that use (a Twilio SID pattern, an integer id), not just any value; a fitting
+			// value the description's example already gives is kept.
+			if hint := x.outputHint(st.wf, step, o.Name, func() (any, bool) { return current(ptr) }); hint != nil && !sh.constrained(ptr) {
 				sh.patch(mock.Patch{Op: mock.PatchSet, Path: ptr, Value: hint})
 			} else {
 				sh.patch(mock.Patch{Op: mock.PatchPresent, Path: ptr})
@@ -472,13 +486,26 @@ func (x *run) shapeWarnings(stepID string, warnings []string) {
 
 // outputHint returns a value for a step output the mock must make up, suited to where a later
 // step uses it (a value generated from the schema of the parameter or body field that is exactly
-// `$steps.ID.outputs.NAME`), or nil to let the mock generate one from the response schema.
-func (x *run) outputHint(wf *arazzo.Workflow, step *arazzo.Step, name string) any {
+// `$steps.ID.outputs.NAME`), or nil to let the mock answer with its own: when current (the value
+// the unshaped answer holds there) already serves every use, or when no later step uses it.
+func (x *run) outputHint(wf *arazzo.Workflow, step *arazzo.Step, name string, current func() (any, bool)) any {
 	ref := "$steps." + step.StepID + ".outputs." + name
 	probe := &arazzo.Workflow{Steps: wf.Steps}
 	uses := x.p.usageSchemasOf(probe, ref)
 	if len(uses) == 0 {
 		return nil
+	}
+	if v, ok := current(); ok && v != nil {
+		fits := true
+		for _, u := range uses {
+			if !u.accepts(x.p.doc, v) {
+				fits = false
+				break
+			}
+		}
+		if fits {
+			return nil // the answer's own value serves every use
+		}
 	}
 	g := &inputGen{doc: x.p.doc}
 	return g.fit(name, nil, g.value(name, uses[0].schema, 0), uses)

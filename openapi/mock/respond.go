@@ -10,6 +10,9 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/arazzo-runner/arazzo/openapi"
+	"github.com/arazzo-runner/arazzo/openapi/internal/kin"
 )
 
 // answerKey identifies a computed answer: an operation's response, in one
@@ -480,4 +483,34 @@ func responseSchema(op *operation, a *answer) *openapi3.SchemaRef {
 		}
 	}
 	return nil
+}
+
+// DefaultBody returns the JSON body the mock answers op with when no shape or Prefer header
+// asks otherwise (status 0: the status it would choose), decoded; ok is false when that answer
+// has no JSON body. Callers that shape answers use it to keep a value the description's example
+// already gives.
+func DefaultBody(op *openapi.Operation, status int) (body any, ok bool) {
+	_, kop := kin.Operation(op)
+	if kop == nil || kop.Responses == nil {
+		return nil, false
+	}
+	keys := sortedStrings(kop.Responses.Keys())
+	var key string
+	if status != 0 {
+		key = codeResponse(keys, status)
+	} else {
+		key, status = chooseResponse(keys)
+	}
+	if key == "" {
+		return nil, false
+	}
+	o := &operation{op: op, kop: kop}
+	a, err := build(kop.Responses.Value(key), status, negotiate(responseTypes(o, key), []string{"application/json"}), "")
+	if err != nil || len(a.body) == 0 || !isJSON(a.contentType) {
+		return nil, false
+	}
+	if json.Unmarshal(a.body, &body) != nil {
+		return nil, false
+	}
+	return body, true
 }

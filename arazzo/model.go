@@ -96,6 +96,8 @@ type Parameter struct {
 	Ref        *Reusable
 	Extensions Extensions
 	Pos        Pos
+	// ValuePos is where the value sits (zero when the parameter has none).
+	ValuePos Pos
 }
 
 // Reusable is a Reusable Object: a reference to a component with an optional value override.
@@ -104,6 +106,7 @@ type Reusable struct {
 	Value     any
 	HasValue  bool
 	Pos       Pos
+	ValuePos  Pos // where the value override sits
 }
 
 // SuccessAction is a Success Action Object, or a Reusable Object when Ref is set.
@@ -167,6 +170,7 @@ type RequestBody struct {
 	Replacements []*PayloadReplacement
 	Extensions   Extensions
 	Pos          Pos
+	PayloadPos   Pos // where the payload sits
 }
 
 // PayloadReplacement is a Payload Replacement Object.
@@ -177,6 +181,7 @@ type PayloadReplacement struct {
 	Value              any
 	Extensions         Extensions
 	Pos                Pos
+	ValuePos           Pos // where the value sits
 }
 
 // Components is the Components Object.

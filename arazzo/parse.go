@@ -458,7 +458,7 @@ func (p *parser) reusable(n *yaml.Node) *Reusable {
 	r := &Reusable{Pos: posOf(n)}
 	p.fields(n, "reusable object", nil, map[string]func(*yaml.Node){
 		"reference": func(v *yaml.Node) { r.Reference = p.str(v, "reference") },
-		"value":     func(v *yaml.Node) { r.Value, r.HasValue = p.value(v), true },
+		"value":     func(v *yaml.Node) { r.Value, r.HasValue, r.ValuePos = p.value(v), true, posOf(v) },
 	}, "reference")
 	return r
 }
@@ -479,7 +479,7 @@ func (p *parser) parameter(n *yaml.Node) *Parameter {
 				p.errorf(v, RuleInvalidValue, "parameter in %q must be one of path, query, header, cookie (1.1: querystring)", prm.In)
 			}
 		},
-		"value": func(v *yaml.Node) { prm.Value = p.value(v) },
+		"value": func(v *yaml.Node) { prm.Value, prm.ValuePos = p.value(v), posOf(v) },
 	}, "name", "value")
 	return prm
 }
@@ -569,7 +569,7 @@ func (p *parser) requestBody(n *yaml.Node) *RequestBody {
 	b := &RequestBody{Pos: posOf(n)}
 	p.fields(n, "requestBody", &b.Extensions, map[string]func(*yaml.Node){
 		"contentType": func(v *yaml.Node) { b.ContentType = p.str(v, "requestBody contentType") },
-		"payload":     func(v *yaml.Node) { b.Payload, b.HasPayload = p.value(v), true },
+		"payload":     func(v *yaml.Node) { b.Payload, b.HasPayload, b.PayloadPos = p.value(v), true, posOf(v) },
 		"replacements": func(v *yaml.Node) {
 			p.list(v, "requestBody replacements", func(c *yaml.Node) { b.Replacements = append(b.Replacements, p.replacement(c)) })
 		},
@@ -582,7 +582,7 @@ func (p *parser) replacement(n *yaml.Node) *PayloadReplacement {
 	p.fields(n, "payload replacement", &r.Extensions, map[string]func(*yaml.Node){
 		"target":             func(v *yaml.Node) { r.Target = p.str(v, "replacement target") },
 		"targetSelectorType": func(v *yaml.Node) { r.TargetSelectorType, r.Version = p.expressionType(v, "targetSelectorType") },
-		"value":              func(v *yaml.Node) { r.Value = p.value(v) },
+		"value":              func(v *yaml.Node) { r.Value, r.ValuePos = p.value(v), posOf(v) },
 	}, "target", "value")
 	return r
 }

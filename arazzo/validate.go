@@ -461,10 +461,10 @@ func (w *wfCheck) step(s *Step, i int) {
 	}
 	if b := s.RequestBody; b != nil {
 		if b.HasPayload {
-			w.value(b.Payload, b.Pos, siteRequest, i, what+" requestBody payload")
+			w.value(b.Payload, orPos(b.PayloadPos, b.Pos), siteRequest, i, what+" requestBody payload")
 		}
 		for _, r := range b.Replacements {
-			w.value(r.Value, r.Pos, siteRequest, i, what+" payload replacement "+r.Target)
+			w.value(r.Value, orPos(r.ValuePos, r.Pos), siteRequest, i, what+" payload replacement "+r.Target)
 		}
 	}
 	for _, c := range s.SuccessCriteria {
@@ -555,11 +555,11 @@ func (w *wfCheck) parameter(p *Parameter, at site, i int) {
 	if p.Ref != nil {
 		w.v.reusable(p.Ref, compParameters)
 		if p.Ref.HasValue {
-			w.value(p.Ref.Value, p.Ref.Pos, at, i, "parameter "+p.Ref.Reference)
+			w.value(p.Ref.Value, orPos(p.Ref.ValuePos, p.Ref.Pos), at, i, "parameter "+p.Ref.Reference)
 		}
 		return
 	}
-	w.value(p.Value, p.Pos, at, i, "parameter "+p.Name)
+	w.value(p.Value, orPos(p.ValuePos, p.Pos), at, i, "parameter "+p.Name)
 }
 
 func (w *wfCheck) successAction(a *SuccessAction, i int) {
@@ -957,4 +957,12 @@ func collectInputs(doc *Document, s map[string]any, names map[string]bool, depth
 		}
 	}
 	return true
+}
+
+// orPos returns pos, or fallback when pos is unknown.
+func orPos(pos, fallback Pos) Pos {
+	if pos.Line == 0 {
+		return fallback
+	}
+	return pos
 }

@@ -144,7 +144,7 @@ workflows:
 		fmt.Println(d.Error())
 	}
 	// Output:
-	// doc.yaml:9:22: warning: parameter Authorization: "$inputs.token" is inside text without braces and is sent literally: write {$inputs.token} [bare-embedded-expression]
+	// doc.yaml:9:63: warning: parameter Authorization: "$inputs.token" is inside text without braces and is sent literally: write {$inputs.token} [bare-embedded-expression]
 }
 
 // `$steps.S.NAME` for an output step S declares is a near-miss (WILD-02): a warning saying what
@@ -176,7 +176,7 @@ workflows:
 	assert.ElementsMatch(t, []string{
 		`doc.yaml:7:11: warning: workflow output id: "$steps.find.petId" leaves out .outputs. in $steps.find.petId, which runs read as $steps.find.outputs.petId: write that [steps-output-shorthand]`,
 		`doc.yaml:8:12: error: workflow output bad: "$steps.find.missing": offset 12: expected "outputs.<name>" after $steps.find.: write $steps.find.outputs.missing [expression-syntax]`,
-		`doc.yaml:15:22: warning: parameter petId: "{$steps.find.petId}" leaves out .outputs. in $steps.find.petId, which runs read as $steps.find.outputs.petId: write that [steps-output-shorthand]`,
+		`doc.yaml:15:53: warning: parameter petId: "{$steps.find.petId}" leaves out .outputs. in $steps.find.petId, which runs read as $steps.find.outputs.petId: write that [steps-output-shorthand]`,
 		`doc.yaml:16:39: warning: condition: "$steps.find.petId != null" leaves out .outputs. in $steps.find.petId, which runs read as $steps.find.outputs.petId: write that [steps-output-shorthand]`,
 	}, got)
 }

@@ -99,6 +99,8 @@ func merge(diags, schema Diagnostics, root *yaml.Node) Diagnostics {
 type validator struct {
 	doc   *Document
 	diags Diagnostics
+	// containers indexes the document's mappings and sequences by position (containerAt).
+	containers map[Pos]*yaml.Node
 	// used holds, per workflow, the input names its expressions read.
 	used        map[*Workflow]map[string]bool
 	crossInputs []crossInput
@@ -699,14 +701,65 @@ func (w *wfCheck) value(val any, pos Pos, at site, i int, what string) {
 			}
 		}
 	case map[string]any:
+		n := w.v.containerAt(pos)
 		for _, k := range sortedMapKeys(t) {
-			w.value(t[k], pos, at, i, what)
+			w.value(t[k], memberPos(n, k, pos), at, i, what)
 		}
 	case []any:
-		for _, e := range t {
-			w.value(e, pos, at, i, what)
+		n := w.v.containerAt(pos)
+		for j, e := range t {
+			w.value(e, itemPos(n, j, pos), at, i, what)
 		}
 	}
+}
+
+// containerAt returns the mapping or sequence node of the document at pos, so that findings
+// inside a structured value (a payload) can point at the member they are about; nil when the
+// document keeps no tree or nothing starts there.
+func (v *validator) containerAt(pos Pos) *yaml.Node {
+	if v.doc.node == nil || pos.Line == 0 {
+		return nil
+	}
+	if v.containers == nil {
+		v.containers = map[Pos]*yaml.Node{}
+		var walk func(n *yaml.Node, depth int)
+		walk = func(n *yaml.Node, depth int) {
+			if n == nil || depth > MaxNestingDepth {
+				return
+			}
+			if n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode {
+				if _, seen := v.containers[posOf(n)]; !seen {
+					v.containers[posOf(n)] = n
+				}
+			}
+			for _, c := range n.Content {
+				walk(c, depth+1)
+			}
+		}
+		walk(v.doc.node, 0)
+	}
+	return v.containers[pos]
+}
+
+// memberPos is the position of member key of mapping n, or fallback.
+func memberPos(n *yaml.Node, key string, fallback Pos) Pos {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return fallback
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return posOf(deref(n.Content[i+1]))
+		}
+	}
+	return fallback
+}
+
+// itemPos is the position of item j of sequence n, or fallback.
+func itemPos(n *yaml.Node, j int, fallback Pos) Pos {
+	if n == nil || n.Kind != yaml.SequenceNode || j >= len(n.Content) {
+		return fallback
+	}
+	return posOf(deref(n.Content[j]))
 }
 
 func (w *wfCheck) template(s string, pos Pos, at site, i int, what string) {

@@ -208,3 +208,31 @@ workflows:
 	}
 	assert.Equal(t, []string{arazzo.RuleIDCharacters, arazzo.RuleIDCharacters}, got, diags.Error())
 }
+
+// A finding about a leaf of a structured payload points at that leaf.
+func TestValidatePayloadLeafPositions(t *testing.T) {
+	t.Parallel()
+	doc := `arazzo: 1.0.1
+info: {title: t, version: 1.0.0}
+sourceDescriptions: [{name: api, url: ./api.yaml}]
+workflows:
+  - workflowId: w
+    inputs: {type: object, properties: {token: {type: string}}}
+    steps:
+      - stepId: s
+        operationId: op
+        requestBody:
+          payload:
+            outer:
+              list:
+                - plain
+                - "Bearer $inputs.token"
+            other: "{$steps.nope.outputs.x}"
+`
+	_, diags := arazzo.ValidateBytes("doc.yaml", []byte(doc))
+	var got []string
+	for _, d := range diags {
+		got = append(got, fmt.Sprintf("%d:%d %s", d.Line, d.Col, d.Rule))
+	}
+	assert.ElementsMatch(t, []string{"15:19 " + arazzo.RuleBareExpression, "16:20 " + arazzo.RuleUnknownStep}, got, diags.Error())
+}

@@ -8,8 +8,8 @@ import (
 	"github.com/arazzo-runner/arazzo/arazzo"
 )
 
-// FuzzParseDocument checks that no input makes the parser panic or return a document together
-// with an error, and that every finding carries a position.
+// FuzzParseDocument checks that no input makes the parser or the validator panic, nor the parser
+// return a document together with an error, and that every finding carries a position.
 func FuzzParseDocument(f *testing.F) {
 	seeds := []string{
 		"../workflows/assembled/arazzo/assembled-ingest-conversations-workflow.yml",
@@ -48,6 +48,13 @@ func FuzzParseDocument(f *testing.F) {
 		}
 		if doc == nil {
 			t.Fatal("nil document without error")
+		}
+		// The validator's rules (expressions, flow, near-misses, positions in the tree) must not
+		// panic on what the parser accepts, and every finding has a position.
+		for _, d := range arazzo.Validate(doc) {
+			if d.Line < 1 || d.Col < 1 || d.Rule == "" || d.Message == "" {
+				t.Fatalf("finding without position, rule or message: %+v", d)
+			}
 		}
 	})
 }

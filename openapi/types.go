@@ -1,6 +1,8 @@
 package openapi
 
 import (
+	"strings"
+
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
@@ -51,6 +53,15 @@ type Parameter struct {
 	// by content it is the schema of its media type.
 	Schema *Schema
 }
+
+// IgnoredHeader reports whether OpenAPI says a header parameter of this name is ignored: the
+// request's own Accept, Content-Type and Authorization say those things.
+func IgnoredHeader(name string) bool {
+	return strings.EqualFold(name, "Accept") || strings.EqualFold(name, "Content-Type") || strings.EqualFold(name, "Authorization")
+}
+
+// Ignored reports whether the parameter is a header OpenAPI says to ignore (IgnoredHeader).
+func (p *Parameter) Ignored() bool { return p.In == "header" && IgnoredHeader(p.Name) }
 
 // RequestBody describes the body an operation accepts.
 type RequestBody struct {

@@ -119,7 +119,7 @@ func (p *plan) checkWorkflow(wf *arazzo.Workflow) arazzo.Diagnostics {
 			warn(prm.Pos, RuleUnknownParameter, "step %q sets %s parameter %q, which operation %s %s does not declare: fix the name or `in`, or remove it", s.StepID, prm.In, prm.Name, b.op.Method, b.op.Path)
 		}
 		for _, op := range b.op.Parameters {
-			if !op.Required || covered[strings.ToLower(op.In+":"+op.Name)] || suppliedParam(params, op) || ignoredHeader(op) {
+			if !op.Required || covered[strings.ToLower(op.In+":"+op.Name)] || suppliedParam(params, op) || op.Ignored() {
 				continue
 			}
 			if v, from, ok := op.Schema.Implied(); ok {

@@ -30,7 +30,7 @@ func (x *run) impliedParams(step *arazzo.Step, b *boundStep, set map[string]bool
 	var out []impliedParam
 	var covered map[string]bool
 	for _, p := range b.op.Parameters {
-		if !p.Required || set[p.In+"\x00"+strings.ToLower(p.Name)] || ignoredHeader(p) {
+		if !p.Required || set[p.In+"\x00"+strings.ToLower(p.Name)] || p.Ignored() {
 			continue
 		}
 		v, from, ok := p.Schema.Implied()
@@ -54,19 +54,6 @@ func (x *run) impliedParams(step *arazzo.Step, b *boundStep, set map[string]bool
 		out = append(out, impliedParam{spec: p, value: v, from: from})
 	}
 	return out, nil
-}
-
-// ignoredHeader reports header parameters that OpenAPI says are ignored (the request's own
-// Accept, Content-Type and Authorization say those things).
-func ignoredHeader(p *openapi.Parameter) bool {
-	if p.In != "header" {
-		return false
-	}
-	switch strings.ToLower(p.Name) {
-	case "accept", "content-type", "authorization":
-		return true
-	}
-	return false
 }
 
 func setsQuerystring(set map[string]bool) bool {

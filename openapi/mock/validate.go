@@ -10,6 +10,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
+
+	"github.com/arazzo-runner/arazzo/openapi"
 )
 
 // Status classes of a refused request, in the order a real API checks them:
@@ -195,7 +197,7 @@ func collectRequestError(req *openapi3filter.RequestError, out *[]finding) {
 	case req.Parameter != nil:
 		field := req.Parameter.In + "." + req.Parameter.Name
 		switch {
-		case req.Parameter.In == openapi3.ParameterInHeader && ignoredHeader(req.Parameter.Name):
+		case req.Parameter.In == openapi3.ParameterInHeader && openapi.IgnoredHeader(req.Parameter.Name):
 			// OpenAPI: a header parameter named Accept, Content-Type or Authorization "SHALL be
 			// ignored"; the request's own headers say these things.
 		case req.Err != nil && strings.HasPrefix(req.Err.Error(), "invalid serialization method"):
@@ -304,11 +306,6 @@ func contentTypeMessage(req *openapi3filter.RequestError) string {
 		return fmt.Sprintf("no Content-Type header: send one of %s", strings.Join(accepted, ", "))
 	}
 	return fmt.Sprintf("content type %q is not accepted: send one of %s", got, strings.Join(accepted, ", "))
-}
-
-// ignoredHeader reports whether OpenAPI says a header parameter of this name is ignored.
-func ignoredHeader(name string) bool {
-	return strings.EqualFold(name, "Accept") || strings.EqualFold(name, "Content-Type") || strings.EqualFold(name, "Authorization")
 }
 
 // formMediaTypes are the media types whose fields arrive as text.

@@ -224,6 +224,16 @@ func (w *Workflow) Step(id string) *Step {
 	return nil
 }
 
+// DeclaresOutput reports whether the step declares an output of that name.
+func (s *Step) DeclaresOutput(name string) bool {
+	for _, o := range s.Outputs {
+		if o.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
 // StepIndex returns the position of the step with the given id, or -1.
 func (w *Workflow) StepIndex(id string) int {
 	for i, s := range w.Steps {

@@ -833,27 +833,18 @@ var stepsNoOutputsRe = regexp.MustCompile(`\$steps\.([A-Za-z0-9_\-]+)\.([A-Za-z0
 // the shorthands expanded; ok is false when s holds none.
 func (w *wfCheck) shorthand(s string, pos Pos, what string) (string, bool) {
 	exp, found := expr.ExpandStepsShorthand(s, func(id, name string) bool {
-		if w.wf == nil {
-			return false
+		st := (*Step)(nil)
+		if w.wf != nil {
+			st = w.wf.Step(id)
 		}
-		st := w.wf.Step(id)
-		if st == nil {
-			return false
-		}
-		for _, o := range st.Outputs {
-			if o.Name == name {
-				return true
-			}
-		}
-		return false
+		return st != nil && st.DeclaresOutput(name)
 	})
 	if found == nil {
 		return s, false
 	}
 	full := make([]string, len(found))
 	for i, f := range found {
-		id, name, _ := strings.Cut(strings.TrimPrefix(f, "$steps."), ".")
-		full[i] = "$steps." + id + ".outputs." + name
+		full[i] = expr.StepsOutputForm(f)
 	}
 	w.v.warnf(pos, RuleStepsShorthand, "%s: %q leaves out .outputs. in %s, which runs read as %s: write that", what, clipText(s), strings.Join(found, ", "), strings.Join(full, ", "))
 	return exp, true

@@ -115,10 +115,17 @@ func ExpandStepsShorthand(s string, declared func(step, name string) bool) (stri
 			return m
 		}
 		found = append(found, m)
-		return "$steps." + sub[1] + ".outputs." + sub[2]
+		return StepsOutputForm(m)
 	})
 	if len(found) == 0 {
 		return s, nil
 	}
 	return out, found
+}
+
+// StepsOutputForm returns the form a shorthand ExpandStepsShorthand found stands for:
+// `$steps.ID.NAME` is `$steps.ID.outputs.NAME`.
+func StepsOutputForm(shorthand string) string {
+	id, name, _ := strings.Cut(strings.TrimPrefix(shorthand, "$steps."), ".")
+	return "$steps." + id + ".outputs." + name
 }

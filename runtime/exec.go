@@ -599,8 +599,7 @@ func (x *run) shorthand(text string, found []string) error {
 func shorthandNote(text string, found []string, strict bool) (string, error) {
 	full := make([]string, len(found))
 	for i, f := range found {
-		id, name, _ := strings.Cut(strings.TrimPrefix(f, "$steps."), ".")
-		full[i] = "$steps." + id + ".outputs." + name
+		full[i] = expr.StepsOutputForm(f)
 	}
 	if strict {
 		return "", fmt.Errorf("%q leaves out .outputs. in %s: write %s (strict mode refuses it)", text, strings.Join(found, ", "), strings.Join(full, ", "))

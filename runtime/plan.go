@@ -880,15 +880,8 @@ func (p *plan) expandCondition(orig string) (string, error) {
 func (p *plan) stepDeclares(id, name string) bool {
 	id = p.ids.original(id)
 	for _, wf := range p.doc.Workflows {
-		for _, s := range wf.Steps {
-			if s.StepID != id {
-				continue
-			}
-			for _, o := range s.Outputs {
-				if o.Name == name {
-					return true
-				}
-			}
+		if s := wf.Step(id); s != nil && s.DeclaresOutput(name) {
+			return true
 		}
 	}
 	return false

@@ -1,6 +1,10 @@
 package arazzo
 
-import "gopkg.in/yaml.v3"
+import (
+	"sort"
+
+	"gopkg.in/yaml.v3"
+)
 
 // Extensions holds the `x-` fields of an object, decoded as plain values.
 type Extensions map[string]any
@@ -222,6 +226,30 @@ func (w *Workflow) Step(id string) *Step {
 		}
 	}
 	return nil
+}
+
+// NonConformingIDs lists the distinct workflowIds and stepIds of the document outside the form
+// the specification recommends, `[A-Za-z0-9_-]+` (WILD-05), longest first (then in byte order),
+// so that renaming them in expression text never touches one id inside a longer one.
+func (d *Document) NonConformingIDs() []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(id string) {
+		if id != "" && !ValidID(id) && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	for _, wf := range d.Workflows {
+		add(wf.WorkflowID)
+		for _, s := range wf.Steps {
+			add(s.StepID)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		return len(out[i]) > len(out[j]) || len(out[i]) == len(out[j]) && out[i] < out[j]
+	})
+	return out
 }
 
 // DeclaresOutput reports whether the step declares an output of that name.

@@ -158,26 +158,16 @@ func IsLiteralOutput(v any) bool {
 // `$workflows.`, a workflowId or stepId of the document that the grammar cannot spell (WILD-05):
 // with those ids replaced by ones it can, parses accepts it. Runs find such ids by their text.
 func (v *validator) namesOddID(s string, parses func(string) bool) bool {
-	replaced := s
-	n := 0
-	for _, wf := range v.doc.Workflows {
-		ids := []string{wf.WorkflowID}
-		for _, st := range wf.Steps {
-			ids = append(ids, st.StepID)
-		}
-		for _, id := range ids {
-			if id == "" || ValidID(id) {
-				continue
-			}
-			for _, root := range []string{"$steps.", "$workflows."} {
-				if strings.Contains(replaced, root+id+".") {
-					n++
-					replaced = strings.ReplaceAll(replaced, root+id+".", fmt.Sprintf("%swild%d.", root, n))
-				}
-			}
-		}
+	ids := v.doc.NonConformingIDs()
+	if len(ids) == 0 {
+		return false
 	}
-	return n > 0 && parses(replaced)
+	names := make([]string, len(ids))
+	for i := range ids {
+		names[i] = fmt.Sprintf("wild%d", i)
+	}
+	replaced, changed := expr.RenameIDs(s, ids, names)
+	return changed && parses(replaced)
 }
 
 // nearMisses reports ids outside the recommended form (WILD-05) and literal outputs (WILD-04),

@@ -129,3 +129,23 @@ func StepsOutputForm(shorthand string) string {
 	id, name, _ := strings.Cut(strings.TrimPrefix(shorthand, "$steps."), ".")
 	return "$steps." + id + ".outputs." + name
 }
+
+// RenameIDs replaces in text each step or workflow id of ids that follows `$steps.` or
+// `$workflows.` (and is followed by ".") by the name at the same index of names. The runner uses
+// it to let expressions name ids the grammar cannot spell (WILD-05); ids must come longest
+// first. changed is false when text names none of them.
+func RenameIDs(text string, ids, names []string) (out string, changed bool) {
+	out = text
+	if !strings.Contains(text, "$") {
+		return out, false
+	}
+	for i, id := range ids {
+		for _, root := range []string{"$steps.", "$workflows."} {
+			if strings.Contains(out, root+id+".") {
+				out = strings.ReplaceAll(out, root+id+".", root+names[i]+".")
+				changed = true
+			}
+		}
+	}
+	return out, changed
+}

@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/arazzo-runner/arazzo/arazzo"
@@ -17,32 +16,24 @@ import (
 type idAliases struct {
 	byID    map[string]string // odd id -> stand-in
 	byAlias map[string]string // stand-in -> odd id
-	order   []string          // odd ids, longest first, so that one id that starts another is not matched in its place
+	ids     []string          // the odd ids, longest first (arazzo.Document.NonConformingIDs)
+	aliases []string          // their stand-ins, in the same order
 }
 
 // newIDAliases returns the aliases of doc's odd ids, or nil when it has none.
 func newIDAliases(doc *arazzo.Document) *idAliases {
-	taken := map[string]bool{}
-	var odd []string
-	seen := map[string]bool{}
-	add := func(id string) {
-		taken[id] = true
-		if id != "" && !arazzo.ValidID(id) && !seen[id] {
-			seen[id] = true
-			odd = append(odd, id)
-		}
-	}
-	for _, wf := range doc.Workflows {
-		add(wf.WorkflowID)
-		for _, s := range wf.Steps {
-			add(s.StepID)
-		}
-	}
+	odd := doc.NonConformingIDs()
 	if len(odd) == 0 {
 		return nil
 	}
-	sort.Slice(odd, func(i, j int) bool { return len(odd[i]) > len(odd[j]) || len(odd[i]) == len(odd[j]) && odd[i] < odd[j] })
-	a := &idAliases{byID: map[string]string{}, byAlias: map[string]string{}, order: odd}
+	taken := map[string]bool{}
+	for _, wf := range doc.Workflows {
+		taken[wf.WorkflowID] = true
+		for _, s := range wf.Steps {
+			taken[s.StepID] = true
+		}
+	}
+	a := &idAliases{byID: map[string]string{}, byAlias: map[string]string{}, ids: odd}
 	for i, id := range odd {
 		var b strings.Builder
 		for _, r := range id {
@@ -58,6 +49,7 @@ func newIDAliases(doc *arazzo.Document) *idAliases {
 		}
 		taken[alias] = true
 		a.byID[id], a.byAlias[alias] = alias, id
+		a.aliases = append(a.aliases, alias)
 	}
 	return a
 }
@@ -65,15 +57,11 @@ func newIDAliases(doc *arazzo.Document) *idAliases {
 // rewrite replaces the odd ids that text names after `$steps.` or `$workflows.` by their
 // stand-ins.
 func (a *idAliases) rewrite(text string) string {
-	if a == nil || !strings.Contains(text, "$") {
+	if a == nil {
 		return text
 	}
-	for _, id := range a.order {
-		for _, root := range []string{"$steps.", "$workflows."} {
-			text = strings.ReplaceAll(text, root+id+".", root+a.byID[id]+".")
-		}
-	}
-	return text
+	out, _ := expr.RenameIDs(text, a.ids, a.aliases)
+	return out
 }
 
 // original returns the id a stand-in stands for, or id itself.

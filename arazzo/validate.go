@@ -170,38 +170,56 @@ func (v *validator) namesOddID(s string, parses func(string) bool) bool {
 	return changed && parses(replaced)
 }
 
-// nearMisses reports ids outside the recommended form (WILD-05) and literal outputs (WILD-04),
-// which runs accept with a warning.
-func (v *validator) nearMisses() {
-	literal := func(o *Output, owner string) {
-		if IsLiteralOutput(o.Value) {
-			v.warnf(o.Pos, RuleLiteralOutput, "%s output %q is the literal %s, not a runtime expression; runs use it as the value: compute it with an expression or take it from an input", owner, o.Name, literalText(o.Value))
-		}
-	}
-	for _, w := range v.doc.Workflows {
-		if w.WorkflowID != "" && !ValidID(w.WorkflowID) {
-			v.warnf(w.Pos, RuleIDCharacters, "workflowId %q holds characters outside [A-Za-z0-9_-], the form the specification recommends: runs, -w and runtime expressions find it by its exact text, other tools may not: rename it", w.WorkflowID)
-		}
-		for _, o := range w.Outputs {
-			literal(o, fmt.Sprintf("workflow %q", w.WorkflowID))
-		}
-		for _, s := range w.Steps {
-			if s.StepID != "" && !ValidID(s.StepID) {
-				v.warnf(s.Pos, RuleIDCharacters, "workflow %q: stepId %q holds characters outside [A-Za-z0-9_-], the form the specification recommends: runs and runtime expressions find it by its exact text, other tools may not: rename it", w.WorkflowID, s.StepID)
-			}
-			for _, o := range s.Outputs {
-				literal(o, fmt.Sprintf("step %q", s.StepID))
-			}
-		}
-	}
+// NearMiss is a near-miss of a workflow that runs accept with a warning: where it is, its rule,
+// what it is and what the author should write instead.
+type NearMiss struct {
+	Pos             Pos
+	Rule, What, Fix string
 }
 
-// literalText renders a literal output value as the document wrote it.
-func literalText(v any) string {
-	if v == nil {
-		return "null"
+// NearMisses lists the workflow's ids outside the form the specification recommends (WILD-05)
+// and its literal output values (WILD-04).
+func (w *Workflow) NearMisses() []NearMiss {
+	var out []NearMiss
+	id := func(pos Pos, what string) {
+		out = append(out, NearMiss{Pos: pos, Rule: RuleIDCharacters, What: what + " holds characters outside [A-Za-z0-9_-]", Fix: "rename it"})
 	}
-	return fmt.Sprint(v)
+	literal := func(o *Output, owner string) {
+		if IsLiteralOutput(o.Value) {
+			out = append(out, NearMiss{Pos: o.Pos, Rule: RuleLiteralOutput,
+				What: fmt.Sprintf("%s output %q is a literal, not a runtime expression", owner, o.Name),
+				Fix:  "compute it with an expression or take it from an input"})
+		}
+	}
+	if w.WorkflowID != "" && !ValidID(w.WorkflowID) {
+		id(w.Pos, fmt.Sprintf("workflowId %q", w.WorkflowID))
+	}
+	for _, o := range w.Outputs {
+		literal(o, fmt.Sprintf("workflow %q", w.WorkflowID))
+	}
+	for _, s := range w.Steps {
+		if s.StepID != "" && !ValidID(s.StepID) {
+			id(s.Pos, fmt.Sprintf("workflow %q: stepId %q", w.WorkflowID, s.StepID))
+		}
+		for _, o := range s.Outputs {
+			literal(o, fmt.Sprintf("step %q", s.StepID))
+		}
+	}
+	return out
+}
+
+// nearMisses reports the workflows' near-misses (NearMisses) as warnings saying how runs read
+// them.
+func (v *validator) nearMisses() {
+	read := map[string]string{
+		RuleIDCharacters:  "runs, -w and runtime expressions find it by its exact text, other tools may not",
+		RuleLiteralOutput: "runs use it as the value",
+	}
+	for _, w := range v.doc.Workflows {
+		for _, m := range w.NearMisses() {
+			v.warnf(m.Pos, m.Rule, "%s; %s: %s", m.What, read[m.Rule], m.Fix)
+		}
+	}
 }
 
 func (v *validator) uniqueIDs() {

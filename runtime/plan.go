@@ -480,37 +480,18 @@ func (p *plan) bindWorkflow(wf *arazzo.Workflow) arazzo.Diagnostics {
 // nearMisses notes the ids outside `[A-Za-z0-9_-]` (WILD-05) and the literal outputs (WILD-04)
 // of wf, which run as written; under strict mode each is an error instead.
 func (p *plan) nearMisses(wf *arazzo.Workflow) arazzo.Diagnostics {
+	read := map[string]string{
+		arazzo.RuleIDCharacters:  "it runs, and expressions find it by its exact text",
+		arazzo.RuleLiteralOutput: "it was used as the value",
+	}
 	var diags arazzo.Diagnostics
-	// report notes what, how the run reads it and what to write; strict mode refuses it.
-	report := func(pos arazzo.Pos, rule, what, read, fix string) {
+	for _, m := range wf.NearMisses() {
 		if p.opts.Strict {
-			diags = append(diags, p.diag(pos, rule, "%s: %s (strict mode refuses it)", what, fix))
-			return
+			diags = append(diags, p.diag(m.Pos, m.Rule, "%s: %s (strict mode refuses it)", m.What, m.Fix))
+			continue
 		}
-		if w := what + "; " + read + ": " + fix + " [" + rule + "]"; !slices.Contains(p.warnings, w) {
+		if w := m.What + "; " + read[m.Rule] + ": " + m.Fix + " [" + m.Rule + "]"; !slices.Contains(p.warnings, w) {
 			p.warnings = append(p.warnings, w)
-		}
-	}
-	literal := func(o *arazzo.Output, owner string) {
-		if arazzo.IsLiteralOutput(o.Value) {
-			report(o.Pos, arazzo.RuleLiteralOutput, fmt.Sprintf("%s output %q is a literal, not a runtime expression", owner, o.Name),
-				"it was used as the value", "compute it with an expression or take it from an input")
-		}
-	}
-	if !arazzo.ValidID(wf.WorkflowID) {
-		report(wf.Pos, arazzo.RuleIDCharacters, fmt.Sprintf("workflowId %q holds characters outside [A-Za-z0-9_-]", wf.WorkflowID),
-			"it runs, and expressions find it by its exact text", "rename it")
-	}
-	for _, o := range wf.Outputs {
-		literal(o, fmt.Sprintf("workflow %q", wf.WorkflowID))
-	}
-	for _, s := range wf.Steps {
-		if !arazzo.ValidID(s.StepID) {
-			report(s.Pos, arazzo.RuleIDCharacters, fmt.Sprintf("workflow %q: stepId %q holds characters outside [A-Za-z0-9_-]", wf.WorkflowID, s.StepID),
-				"it runs, and expressions find it by its exact text", "rename it")
-		}
-		for _, o := range s.Outputs {
-			literal(o, fmt.Sprintf("step %q", s.StepID))
 		}
 	}
 	return diags

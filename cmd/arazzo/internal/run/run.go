@@ -135,7 +135,7 @@ Exit status: 0 every workflow succeeded, 1 a workflow failed, 2 the run could no
 	f.BoolVar(&opts.NoGenerateInputs, "no-generate-inputs", false, "with --mock, refuse missing inputs instead of generating them from the workflow's inputs schema")
 	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "log each request and response to stderr (secrets redacted)")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "resolve and print every request of the first pass; send nothing")
-	f.BoolVar(&opts.Strict, "strict", false, "refuse the near-misses of documents in the wild (expressions without braces, JavaScript-like jsonpath conditions) instead of warning")
+	f.BoolVar(&opts.Strict, "strict", false, "refuse the near-misses of documents in the wild (expressions without braces, $steps.S.name without .outputs., JavaScript-like jsonpath conditions, literal outputs, odd ids, required parameters filled from their default; see docs/dialect.md) instead of warning")
 	f.BoolVar(&opts.StrictResponses, "strict-responses", false, "fail a step whose response differs from its OpenAPI description (undocumented status or media type, body off the schema) instead of warning")
 	f.StringVar(&opts.JUnit, "junit", "", "also write a JUnit XML report to `FILE` (a testsuite per workflow, a testcase per step)")
 	f.StringVar(&opts.HAR, "har", "", "also write every exchange to `FILE` as HAR 1.2 (secrets redacted)")

@@ -105,8 +105,8 @@ var stepsShorthandRe = regexp.MustCompile(`\$steps\.([A-Za-z0-9_\-]+)\.([A-Za-z0
 // declared output). It returns the rewritten text and the shorthands it expanded, or s and nil.
 // Text that names another part of a step (`$steps.ID.outputs.NAME`) is left alone.
 func ExpandStepsShorthand(s string, declared func(step, name string) bool) (string, []string) {
-	if !strings.Contains(s, "$steps.") {
-		return s, nil
+	if !hasStepsShorthand(s) {
+		return s, nil // the common case, checked without the regular expression
 	}
 	var found []string
 	out := stepsShorthandRe.ReplaceAllStringFunc(s, func(m string) string {
@@ -148,4 +148,27 @@ func RenameIDs(text string, ids, names []string) (out string, changed bool) {
 		}
 	}
 	return out, changed
+}
+
+// hasStepsShorthand reports whether some `$steps.ID.` in s is followed by a name other than
+// "outputs", the only texts ExpandStepsShorthand may change.
+func hasStepsShorthand(s string) bool {
+	for {
+		i := strings.Index(s, "$steps.")
+		if i < 0 {
+			return false
+		}
+		s = s[i+len("$steps."):]
+		j := 0
+		for j < len(s) && (isAlpha(s[j]) || s[j] >= '0' && s[j] <= '9' || s[j] == '_' || s[j] == '-') {
+			j++
+		}
+		if j > 0 && j < len(s) && s[j] == '.' && !strings.HasPrefix(s[j+1:], "outputs") {
+			return true
+		}
+		if j > 0 && strings.HasPrefix(s[j:], ".outputs") && len(s) > j+len(".outputs") && s[j+len(".outputs")] != '.' {
+			return true // "outputsX": a name that only starts like outputs
+		}
+		s = s[j:]
+	}
 }

@@ -11,7 +11,9 @@ import (
 // WILD-02: `$steps.S.NAME` becomes `$steps.S.outputs.NAME` only where the step declares NAME.
 func TestExpandStepsShorthand(t *testing.T) {
 	t.Parallel()
-	declared := func(step, name string) bool { return step == "find" && (name == "petId" || name == "tags") }
+	declared := func(step, name string) bool {
+		return step == "find" && (name == "petId" || name == "tags" || name == "outputsX")
+	}
 	for _, tc := range []struct {
 		in, want string
 		found    []string
@@ -24,6 +26,9 @@ func TestExpandStepsShorthand(t *testing.T) {
 		{"$steps.adopt.petId", "$steps.adopt.petId", nil},
 		{"$workflows.w.steps.find.outputs.petId", "$workflows.w.steps.find.outputs.petId", nil},
 		{"no expression", "no expression", nil},
+		{"$steps.find.outputs#/0", "$steps.find.outputs#/0", nil},
+		{"$steps.find.outputsX", "$steps.find.outputs.outputsX", []string{"$steps.find.outputsX"}},
+		{"$steps.find.outputs.tags and $steps.find.tags", "$steps.find.outputs.tags and $steps.find.outputs.tags", []string{"$steps.find.tags"}},
 	} {
 		got, found := expr.ExpandStepsShorthand(tc.in, declared)
 		assert.Equal(t, tc.want, got, tc.in)

@@ -17,31 +17,34 @@ import (
 // are made of (and NaN, infinities, invalid json.Numbers, nesting deeper than maxBodyDepth)
 // go to json.Marshal itself, which also reports their errors.
 func encodeJSONBody(v any) ([]byte, error) {
-	jb, ok := newJSONBody(v)
-	if !ok {
-		return json.Marshal(v)
-	}
-	return jb.bytes(), nil
+	return newJSONBody(v).bytes()
 }
 
-// jsonBody is a value whose JSON encoding encodeJSONBody writes itself, and the encoding's
-// length.
+// jsonBody is a payload measured for encoding: n is the length of its encoding when encoded is
+// true; otherwise it is one of the values left to json.Marshal.
 type jsonBody struct {
-	v any
-	n int
+	v       any
+	n       int
+	encoded bool
 }
 
-// newJSONBody measures v's encoding; ok is false for the values left to json.Marshal.
-func newJSONBody(v any) (jb jsonBody, ok bool) {
+// newJSONBody measures v's encoding.
+func newJSONBody(v any) jsonBody {
 	var e bodyEncoder
 	n, ok := e.size(v, 0)
-	return jsonBody{v: v, n: n}, ok
+	return jsonBody{v: v, n: n, encoded: ok}
 }
 
+// streamable reports whether the body is encoded here and at least min bytes long.
+func (jb jsonBody) streamable(min int) bool { return jb.encoded && jb.n >= min }
+
 // bytes returns the whole encoding.
-func (jb jsonBody) bytes() []byte {
+func (jb jsonBody) bytes() ([]byte, error) {
+	if !jb.encoded {
+		return json.Marshal(jb.v)
+	}
 	var e bodyEncoder
-	return e.append(make([]byte, 0, jb.n), jb.v)
+	return e.append(make([]byte, 0, jb.n), jb.v), nil
 }
 
 // maxBodyDepth is how deeply encodeJSONBody follows maps and slices before leaving a payload to

@@ -695,19 +695,16 @@ func (x *run) buildBody(rb *arazzo.RequestBody, op *openapi.Operation, req *requ
 			body = []byte(s)
 			break
 		}
-		jb, ok := newJSONBody(payload)
-		switch {
-		case !ok:
-			b, err := json.Marshal(payload)
-			if err != nil {
-				return fmt.Errorf("cannot encode payload as JSON: %w", err)
-			}
-			body = b
-		case jb.n >= minStreamedBody && x.streamsBodies():
+		jb := newJSONBody(payload)
+		if jb.streamable(minStreamedBody) && x.streamsBodies() {
 			req.stream, req.streamLen = jb.open, int64(jb.n)
-		default:
-			body = jb.bytes()
+			break
 		}
+		b, err := jb.bytes()
+		if err != nil {
+			return fmt.Errorf("cannot encode payload as JSON: %w", err)
+		}
+		body = b
 	case mt == "application/x-www-form-urlencoded":
 		m, ok := payload.(map[string]any)
 		if !ok {
